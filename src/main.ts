@@ -1,0 +1,2 @@
+// Placeholder until the command-line entry point lands.
+console.log('skald');
