@@ -27,7 +27,7 @@ export interface PushRequest {
 /** Bytes an entry counts for in rate limits and discard metrics: line plus structured metadata (as Loki). */
 export function entrySize(e: PushEntry): number {
   let n = e.line.length;
-  for (const l of e.structuredMetadata) n += l.name.length + l.value.length;
+  for (const l of e.structuredMetadata) n += Buffer.byteLength(l.name) + Buffer.byteLength(l.value);
   return n;
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ChunkCorruptError, decodeBlock } from './block.js';
-import { chunkKey, decodeChunk, MemChunk } from './chunk.js';
+import { chunkBoundsMs, chunkKey, decodeChunk, MemChunk } from './chunk.js';
 import { Codec } from './compression.js';
 
 function linesOf(block: { count: number; offsets: Uint32Array; lines: Buffer }): string[] {
@@ -95,7 +95,13 @@ describe('chunk format', () => {
 
   it("names chunks like Loki's v12+ schema", () => {
     assert.equal(
-      chunkKey('fake', '0123456789abcdef', 1_705_276_800_000_000_000n, 1_705_276_800_000_000_001n, 0xdeadbeef),
+      chunkKey(
+        'fake',
+        '0123456789abcdef',
+        chunkBoundsMs(1_705_276_800_000_000_000n, 1_705_276_800_000_000_001n).fromMs,
+        chunkBoundsMs(1_705_276_800_000_000_000n, 1_705_276_800_000_000_001n).throughMs,
+        0xdeadbeef,
+      ),
       'fake/0123456789abcdef/18d0a6afc00:18d0a6afc01:deadbeef',
     );
   });

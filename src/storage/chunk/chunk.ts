@@ -102,6 +102,29 @@ export class MemChunk {
     return this.head.count > 0 ? this.head.view(this.baseNs) : null;
   }
 
+  /** A copy of the chunk's current state that later appends cannot change (checkpoints). */
+  snapshot(): MemChunk {
+    const copy = new MemChunk(this.codec, this.blockSize, this.targetSize, this.baseSec);
+    copy.blocks = [...this.blocks];
+    copy.blocksSize = this.blocksSize;
+    copy.entries = this.entries;
+    copy.linesSize = this.linesSize;
+    copy.minOff = this.minOff;
+    copy.maxOff = this.maxOff;
+    // Stored blocks are immutable; the head is copied entry by entry.
+    const head = this.headView();
+    if (head) {
+      for (let i = 0; i < head.count; i++) {
+        copy.head.append(
+          head.ts[i]!,
+          head.lines.subarray(head.offsets[i]!, head.offsets[i + 1]!),
+          head.metadata?.[i] ?? [],
+        );
+      }
+    }
+    return copy;
+  }
+
   /**
    * The chunk as a storage object. The head block is encoded as a last block
    * without being cut, so a snapshot (WAL checkpoint) leaves the chunk as is.
@@ -270,10 +293,14 @@ export function decodeChunk(buf: Buffer): ParsedChunk {
 /**
  * The object key of a chunk, in Loki's v12+ layout:
  * `<tenant>/<fingerprint>/<from>:<through>:<checksum>` with times in hex
- * milliseconds and the checksum of the object in hex.
+ * milliseconds (from rounded down, through rounded up) and the checksum of
+ * the object in hex.
  */
-export function chunkKey(tenant: string, fp: string, minNs: bigint, maxNs: bigint, checksum: number): string {
-  const from = (minNs / NS_PER_MS).toString(16);
-  const through = ((maxNs + NS_PER_MS - 1n) / NS_PER_MS).toString(16);
-  return `${tenant}/${fp}/${from}:${through}:${(checksum >>> 0).toString(16)}`;
+export function chunkKey(tenant: string, fp: string, fromMs: number, throughMs: number, checksum: number): string {
+  return `${tenant}/${fp}/${fromMs.toString(16)}:${throughMs.toString(16)}:${(checksum >>> 0).toString(16)}`;
+}
+
+/** The millisecond bounds Loki gives a chunk whose entries span [minNs, maxNs]. */
+export function chunkBoundsMs(minNs: bigint, maxNs: bigint): { fromMs: number; throughMs: number } {
+  return { fromMs: Number(minNs / NS_PER_MS), throughMs: Number((maxNs + NS_PER_MS - 1n) / NS_PER_MS) };
 }
