@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { lookup } from 'node:dns/promises';
 import { test } from 'node:test';
+import { resolveLocalhostSubdomains } from '../storage/objstore/localhost-lookup.js';
 import { S3ObjectClient } from '../storage/objstore/s3.js';
-import { resolveLocalhostSubdomains } from './localhost-lookup.js';
 import { S3_TEST_ACCESS_KEY_ID, S3_TEST_REGION, S3_TEST_SECRET_ACCESS_KEY, startS3Server } from './s3-server.js';
 
 test('the S3 test server keeps objects across halt and resume on the same port', async () => {

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listObjectsV2Middleware } from './s3rver-list-objects.js';
 
-export { resolveLocalhostSubdomains } from './localhost-lookup.js';
+export { resolveLocalhostSubdomains } from '../storage/objstore/localhost-lookup.js';
 
 export const S3_TEST_ACCESS_KEY_ID = 'S3RVER';
 export const S3_TEST_SECRET_ACCESS_KEY = 'S3RVER';

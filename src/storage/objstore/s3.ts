@@ -32,6 +32,7 @@ import { bucketForKey } from './bucket-hash.js';
 import { type ListResult, type ObjectAttributes, type ObjectClient, ObjectNotFoundError } from './client.js';
 import type { AwsStorageConfig } from './config.js';
 import { compareKeys, compareObjects } from './listing.js';
+import { resolveLocalhostSubdomains } from './localhost-lookup.js';
 import { FALLBACK_REGION, type ResolvedS3Settings, resolveS3Settings } from './s3-config.js';
 import { isAbortError, isInvalidRange, isRetryableS3Error, isS3NotFound } from './s3-errors.js';
 import { type S3Operation, s3RequestDurationHistogram } from './s3-request-metrics.js';
@@ -49,9 +50,9 @@ export interface S3ObjectClientOptions {
   /** Limit for establishing a TCP/TLS connection. */
   connectTimeoutMs?: number;
   /**
-   * Host name resolution for the connection pool. For tests only: lets
-   * virtual-hosted requests to `<bucket>.s3.localhost` reach a local server
-   * without touching /etc/hosts. Production uses the system resolver.
+   * Host name resolution for the connection pool. Defaults to the system
+   * resolver, except that names under `localhost` resolve to loopback (RFC
+   * 6761), so virtual-hosted requests reach a store on this machine.
    */
   lookup?: LookupFunction;
 }
@@ -74,7 +75,7 @@ export class S3ObjectClient implements ObjectClient {
       maxFreeSockets: MAX_SOCKETS_PER_HOST,
       // On an agent, the socket timeout only closes idle pooled sockets; requests in flight are not affected.
       timeout: http.idleConnTimeoutMs > 0 ? http.idleConnTimeoutMs : undefined,
-      ...(options.lookup ? { lookup: options.lookup } : {}),
+      lookup: options.lookup ?? resolveLocalhostSubdomains,
     };
     this.httpAgent = new HttpAgent(poolOptions);
     this.httpsAgent = new HttpsAgent({

@@ -1,7 +1,9 @@
-// A DNS lookup for tests that resolves "localhost" and every name below it
-// ("bucket.s3.localhost") to 127.0.0.1, as RFC 6761 intends but not every
-// resolver does. Virtual-hosted S3 requests put the bucket in the host name, so
-// tests against a local S3 server need it; /etc/hosts stays untouched.
+// A DNS lookup that resolves "localhost" and every name below it
+// ("bucket.s3.localhost") to 127.0.0.1, as RFC 6761 specifies but not every
+// system resolver does. Virtual-hosted S3 requests put the bucket in the host
+// name, so an S3-compatible store on this machine (MinIO, a test server) is
+// reachable in that style without editing /etc/hosts. Other names go to the
+// system resolver unchanged.
 import { lookup as systemLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 
