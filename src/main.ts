@@ -1,2 +1,72 @@
-// Placeholder until the command-line entry point lands.
-console.log('skald');
+// The `skald` command. Without a subcommand it runs the server with Loki's
+// flags (`skald -config.file=loki.yaml -target=all`).
+import { App } from './app/app.js';
+import { CommandLineExit, ConfigError, type LoadedConfig, loadConfig, printConfigText } from './config/index.js';
+import { configureLogging, isLogLevel, rootLogger } from './util/log.js';
+import { VERSION } from './version.js';
+
+async function runServer(args: string[]): Promise<number> {
+  let loaded: LoadedConfig;
+  try {
+    loaded = loadConfig(args, process.env);
+  } catch (err) {
+    if (err instanceof CommandLineExit) {
+      (err.stream === 'stdout' ? process.stdout : process.stderr).write(
+        err.output.endsWith('\n') ? err.output : `${err.output}\n`,
+      );
+      return err.exitCode;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+  const cfg = loaded.config;
+  const level = String(cfg.server.log_level);
+  configureLogging({
+    level: isLogLevel(level) ? level : 'info',
+    format: cfg.server.log_format === 'json' ? 'json' : 'logfmt',
+  });
+  const log = rootLogger.child({ caller: 'main' });
+  if (loaded.printConfig) process.stderr.write(printConfigText(cfg, VERSION));
+  if (loaded.verifyConfig) {
+    log.info('config is valid');
+    return 0;
+  }
+  for (const w of loaded.warnings) log.warn(w);
+
+  const app = new App({ config: cfg, targets: loaded.target });
+  let stopping: Promise<void> | null = null;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    log.info('received signal, shutting down', { signal });
+    stopping = app.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error('error during shutdown', { err });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  try {
+    await app.start();
+  } catch (err) {
+    log.error('error starting Skald', { err: err instanceof Error ? err.message : String(err) });
+    await app.stop().catch(() => undefined);
+    return 1;
+  }
+  return -1; // keep running until a signal arrives
+}
+
+async function main(argv: string[]): Promise<void> {
+  const code = await runServer(argv);
+  if (code >= 0) process.exit(code);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,201 @@
+// Assembles the components a target runs (Loki's modules) from the loaded
+// configuration, wires their HTTP routes, and starts and stops them in order.
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { dayTimeToMs, renderConfigYaml, type SkaldConfig } from '../config/index.js';
+import { Distributor } from '../distributor/distributor.js';
+import { Ingester } from '../ingester/ingester.js';
+import { DiscardMetrics } from '../limits/discarded.js';
+import { Overrides } from '../limits/overrides.js';
+import { Engine } from '../logql/engine/engine.js';
+import { MetricQueryEvaluator } from '../logql/engine/metric-query.js';
+import { createPipelineCompiler } from '../logql/engine/pipeline.js';
+import { parseStreamLabels } from '../logql/syntax/index.js';
+import { MetadataQuerier } from '../querier/metadata.js';
+import type { SourceDeps } from '../querier/sources.js';
+import { registerOpsRoutes, type ServiceState } from '../server/routes/ops.js';
+import { pushHandler } from '../server/routes/push.js';
+import { registerQueryRoutes } from '../server/routes/query.js';
+import { HttpServer } from '../server/server.js';
+import { codecFromName } from '../storage/chunk/compression.js';
+import { Schema, type SchemaPeriod } from '../storage/index/schema.js';
+import type { ObjectClient } from '../storage/objstore/client.js';
+import type { StorageConfig } from '../storage/objstore/config.js';
+import { createObjectClient } from '../storage/objstore/factory.js';
+import { Store } from '../storage/store.js';
+import type { Labels } from '../util/labels.js';
+import { componentLogger, type Logger } from '../util/log.js';
+import { modulesFor } from './modules.js';
+
+type State = ServiceState extends { state: () => infer S } ? S : never;
+
+export interface AppOptions {
+  config: SkaldConfig;
+  targets: readonly string[];
+  /** Overrides server.http_listen_port (0 = pick a free port; tests). */
+  port?: number;
+}
+
+function schemaOf(config: SkaldConfig): Schema {
+  const periods: SchemaPeriod[] = config.schema_config.configs.map((p) => ({
+    fromMs: dayTimeToMs(p.from),
+    store: p.store,
+    objectStore: p.object_store,
+    schema: p.schema,
+    indexPrefix: p.index.prefix,
+    indexPeriodMs: p.index.period || 24 * 3600 * 1000,
+  }));
+  return new Schema(periods);
+}
+
+function parseLabels(text: string): Labels {
+  return parseStreamLabels(text);
+}
+
+export class App {
+  readonly registry = new Registry();
+  readonly server: HttpServer;
+  readonly logger: Logger = componentLogger('app');
+  readonly modules: ReadonlySet<string>;
+  store?: Store;
+  ingester?: Ingester;
+  distributor?: Distributor;
+  engine?: Engine;
+  private state: State = 'New';
+  private port = 0;
+
+  constructor(private readonly opts: AppOptions) {
+    const cfg = opts.config;
+    this.modules = modulesFor(opts.targets);
+    collectDefaultMetrics({ register: this.registry });
+    this.server = new HttpServer({
+      address: cfg.server.http_listen_address,
+      port: opts.port ?? cfg.server.http_listen_port,
+      registry: this.registry,
+      logger: componentLogger('server'),
+      readTimeoutMs: cfg.server.http_server_read_timeout,
+      writeTimeoutMs: cfg.server.http_server_write_timeout,
+      idleTimeoutMs: cfg.server.http_server_idle_timeout,
+    });
+  }
+
+  get listenPort(): number {
+    return this.port;
+  }
+
+  async start(): Promise<number> {
+    this.state = 'Starting';
+    const cfg = this.opts.config;
+    const has = (m: string) => this.modules.has(m);
+    const tenants = { authEnabled: cfg.auth_enabled, multiTenantQueries: cfg.querier.multi_tenant_queries_enabled };
+    const overrides = new Overrides(cfg.limits_config);
+    const discarded = new DiscardMetrics(this.registry);
+
+    if (has('ingester') || has('querier')) this.store = await this.createStore(cfg);
+
+    if (has('ingester')) {
+      const ic = cfg.ingester;
+      this.ingester = new Ingester(
+        {
+          codec: codecFromName(ic.chunk_encoding),
+          blockSize: ic.chunk_block_size,
+          targetSize: ic.chunk_target_size,
+          maxChunkAgeMs: ic.max_chunk_age,
+          chunkIdlePeriodMs: ic.chunk_idle_period,
+          chunkRetainPeriodMs: ic.chunk_retain_period,
+          flushCheckPeriodMs: ic.flush_check_period,
+          flushOpTimeoutMs: ic.flush_op_timeout,
+          concurrentFlushes: ic.concurrent_flushes,
+          maxReturnedStreamErrors: ic.max_returned_stream_errors,
+          indexShipIntervalMs: 60_000,
+          wal: { enabled: ic.wal.enabled, dir: ic.wal.dir, checkpointDurationMs: ic.wal.checkpoint_duration },
+          parseLabels,
+        },
+        { store: this.store!, registry: this.registry, logger: componentLogger('ingester'), discarded },
+      );
+      await this.ingester.start();
+    }
+
+    if (has('distributor')) {
+      if (!this.ingester)
+        throw new Error(
+          'the distributor needs an ingester in the same process (targets all or write) in this version of Skald',
+        );
+      this.distributor = new Distributor({
+        limits: (t) => overrides.forTenant(t),
+        ingester: this.ingester,
+        discarded,
+        registry: this.registry,
+        parseLabels,
+      });
+      const push = {
+        distributor: this.distributor,
+        tenants,
+        maxRecvMsgSize: cfg.distributor.max_recv_msg_size,
+        maxDecompressedSize: 0,
+      };
+      this.server.router.add(['POST'], '/loki/api/v1/push', pushHandler(push, false));
+      this.server.router.add(['POST'], '/api/prom/push', pushHandler(push, true));
+    }
+
+    if (has('querier')) {
+      const sources: SourceDeps = { ingester: this.ingester, store: this.store };
+      const compilePipeline = createPipelineCompiler();
+      this.engine = new Engine({
+        sources,
+        limits: (t) => overrides.forTenant(t),
+        compilePipeline,
+        metrics: new MetricQueryEvaluator(),
+      });
+      registerQueryRoutes(this.server.router, { engine: this.engine, metadata: new MetadataQuerier(sources), tenants });
+    }
+
+    const services: ServiceState[] = [...this.modules].map((name) => ({ name, state: () => this.state }));
+    registerOpsRoutes(this.server.router, {
+      registry: this.registry,
+      services,
+      notReadyReason: () => (this.ingester && !this.ingester.ready ? 'Ingester not ready: replaying the WAL' : null),
+      renderConfig: (mode) => renderConfigYaml(cfg, mode),
+      flush: this.ingester ? () => this.ingester!.flushAll() : undefined,
+      shutdownIngester: this.ingester ? (flush) => (flush ? this.ingester!.stop() : Promise.resolve()) : undefined,
+    });
+
+    this.port = await this.server.listen();
+    this.state = 'Running';
+    this.logger.info('Skald started', { targets: [...this.opts.targets].join(','), port: this.port });
+    return this.port;
+  }
+
+  private async createStore(cfg: SkaldConfig): Promise<Store> {
+    const schema = schemaOf(cfg);
+    const clients = new Map<string, ObjectClient>();
+    for (const p of schema.periods) {
+      if (!clients.has(p.objectStore)) {
+        clients.set(
+          p.objectStore,
+          await createObjectClient(p.objectStore, cfg.storage_config as StorageConfig, { registry: this.registry }),
+        );
+      }
+    }
+    return new Store({
+      schema,
+      clients,
+      nodeName: cfg.ingester.lifecycler.id || 'skald',
+      index: {
+        listTtlMs: Math.min(cfg.storage_config.tsdb_shipper.resync_interval || 60_000, 60_000),
+        cacheBytes: 256 << 20,
+        onBadFile: (key, err) => this.logger.warn('skipping unreadable index file', { key, err }),
+      },
+    });
+  }
+
+  /** Stops serving, flushes the ingester, and releases the store. */
+  async stop(): Promise<void> {
+    if (this.state === 'Stopping' || this.state === 'Terminated') return;
+    this.state = 'Stopping';
+    this.logger.info('Skald stopping');
+    await this.server.close();
+    await this.ingester?.stop();
+    await this.store?.stop();
+    this.state = 'Terminated';
+  }
+}

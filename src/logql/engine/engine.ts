@@ -1,0 +1,172 @@
+// The LogQL engine's front door: parses a query, applies the tenant's query
+// limits, evaluates it (log queries stream by stream, metric queries over a
+// step grid) and returns Loki's result JSON with statistics.
+
+import { Messages } from '../../messages.js';
+import type { SourceDeps } from '../../querier/sources.js';
+import type { Direction } from '../../querier/stream-blocks.js';
+import { HttpError } from '../../server/http-error.js';
+import { type Expr, ParseError, parseExpr, QueryKindError } from '../syntax/index.js';
+import { formatGoDuration } from '../syntax/units.js';
+import { executeLogQuery, type PipelineCompiler, streamsToJSON } from './log-query.js';
+import { QueryStats } from './stats.js';
+import type { StepGrid } from './types.js';
+
+/** The `limits_config` values that bound a query (durations in ms). */
+export interface QueryLimits {
+  max_entries_limit_per_query: number;
+  max_query_length: number;
+  max_query_series: number;
+  query_timeout: number;
+  max_query_lookback: number;
+}
+
+export interface MetricEvaluator {
+  /** Evaluates a metric query over a grid; returns Loki's result type and result JSON. */
+  evaluate(
+    tenant: string,
+    expr: Expr,
+    grid: StepGrid,
+    instant: boolean,
+    ctx: EngineRunContext,
+  ): Promise<{ resultType: string; result: string }>;
+}
+
+export interface EngineRunContext {
+  sources: SourceDeps;
+  stats: QueryStats;
+  signal: AbortSignal;
+  compilePipeline: PipelineCompiler;
+  limits: QueryLimits;
+}
+
+export interface EngineDeps {
+  sources: SourceDeps;
+  limits: (tenant: string) => QueryLimits;
+  compilePipeline: PipelineCompiler;
+  metrics: MetricEvaluator;
+}
+
+export interface RangeQuery {
+  query: string;
+  startNs: bigint;
+  endNs: bigint;
+  limit: number;
+  direction: Direction;
+  stepNs: bigint;
+  intervalNs: bigint;
+}
+
+export interface InstantQuery {
+  query: string;
+  timeNs: bigint;
+  limit: number;
+  direction: Direction;
+}
+
+export interface QueryResponse {
+  resultType: 'streams' | 'matrix' | 'vector' | 'scalar';
+  /** JSON text of `data.result`. */
+  result: string;
+  stats: QueryStats;
+  warnings: string[];
+}
+
+const NS_PER_MS = 1_000_000n;
+
+/** Parses a query, turning parser errors into Loki's 400 answers. */
+export function parseQuery(query: string): Expr {
+  try {
+    return parseExpr(query);
+  } catch (err) {
+    if (err instanceof ParseError || err instanceof QueryKindError) throw new HttpError(400, err.message);
+    throw err;
+  }
+}
+
+export class Engine {
+  constructor(private readonly deps: EngineDeps) {}
+
+  async rangeQuery(tenant: string, q: RangeQuery, signal: AbortSignal): Promise<QueryResponse> {
+    const expr = parseQuery(q.query);
+    const limits = this.deps.limits(tenant);
+    checkQueryLength(q.startNs, q.endNs, limits);
+    const startNs = applyLookback(q.startNs, limits);
+    return this.run(tenant, limits, signal, async (ctx) => {
+      if (expr.kind === 'log_selector') {
+        checkEntriesLimit(q.limit, limits);
+        const streams = await executeLogQuery(
+          { tenant, selector: expr, startNs, endNs: q.endNs, limit: q.limit, direction: q.direction },
+          ctx,
+        );
+        return { resultType: 'streams', result: streamsToJSON(streams) };
+      }
+      const steps = Number((q.endNs - startNs) / q.stepNs) + 1;
+      const grid: StepGrid = { startNs, stepNs: q.stepNs, steps };
+      return this.deps.metrics.evaluate(tenant, expr, grid, false, ctx);
+    });
+  }
+
+  async instantQuery(tenant: string, q: InstantQuery, signal: AbortSignal): Promise<QueryResponse> {
+    const expr = parseQuery(q.query);
+    if (expr.kind === 'log_selector') throw new HttpError(400, Messages.logQueryNotInstant);
+    const limits = this.deps.limits(tenant);
+    return this.run(tenant, limits, signal, (ctx) => {
+      const grid: StepGrid = { startNs: q.timeNs, stepNs: 1n, steps: 1 };
+      return this.deps.metrics.evaluate(tenant, expr, grid, true, ctx);
+    });
+  }
+
+  private async run(
+    tenant: string,
+    limits: QueryLimits,
+    signal: AbortSignal,
+    body: (ctx: EngineRunContext) => Promise<{ resultType: string; result: string }>,
+  ): Promise<QueryResponse> {
+    const started = performance.now();
+    const stats = new QueryStats();
+    const timeout = limits.query_timeout > 0 ? AbortSignal.timeout(limits.query_timeout) : null;
+    const combined = timeout ? AbortSignal.any([signal, timeout]) : signal;
+    const ctx: EngineRunContext = {
+      sources: this.deps.sources,
+      stats,
+      signal: combined,
+      compilePipeline: this.deps.compilePipeline,
+      limits,
+    };
+    try {
+      const { resultType, result } = await body(ctx);
+      stats.execTimeSec = (performance.now() - started) / 1000;
+      return { resultType: resultType as QueryResponse['resultType'], result, stats, warnings: [] };
+    } catch (err) {
+      if (timeout?.aborted && !signal.aborted) throw new HttpError(504, Messages.queryTimeout);
+      throw err;
+    } finally {
+      void tenant;
+    }
+  }
+}
+
+function checkEntriesLimit(limit: number, limits: QueryLimits): void {
+  const max = limits.max_entries_limit_per_query;
+  if (max > 0 && limit > max) throw new HttpError(400, Messages.maxEntriesLimit(limit, max));
+}
+
+function checkQueryLength(startNs: bigint, endNs: bigint, limits: QueryLimits): void {
+  const maxNs = BigInt(limits.max_query_length) * NS_PER_MS;
+  if (maxNs > 0n && endNs - startNs > maxNs) {
+    throw new HttpError(400, Messages.queryLength(formatGoDuration(endNs - startNs), formatGoDuration(maxNs)));
+  }
+}
+
+function applyLookback(startNs: bigint, limits: QueryLimits): bigint {
+  if (limits.max_query_lookback <= 0) return startNs;
+  const earliest = BigInt(Date.now() - limits.max_query_lookback) * NS_PER_MS;
+  return startNs < earliest ? earliest : startNs;
+}
+
+/** The full query response body: `{"status":"success","data":{...}}`. */
+export function responseJSON(r: QueryResponse): string {
+  const warnings = r.warnings.length > 0 ? `"warnings":${JSON.stringify(r.warnings)},` : '';
+  return `{"status":"success",${warnings}"data":{"resultType":"${r.resultType}","result":${r.result},"stats":${JSON.stringify(r.stats)}}}`;
+}

@@ -1,0 +1,227 @@
+// Log queries: `{selector} |= "x" | json | ...` over [start, end), returning
+// the newest (backward) or oldest (forward) `limit` entries.
+//
+// Each stream is read block by block in the query direction. Line filters
+// that come before any parser run on whole decoded blocks of bytes; the rest
+// of the pipeline runs per line. A shared bounded heap keeps the best entries
+// so far and lets every stream stop as soon as nothing older (or newer) can
+// make it into the answer.
+
+import { gatherStreams, type SourceDeps, type StreamData } from '../../querier/sources.js';
+import { type Direction, streamBlocks } from '../../querier/stream-blocks.js';
+import type { DecodedBlock } from '../../storage/chunk/block.js';
+import type { Label, Labels } from '../../util/labels.js';
+import { labelsToString, sortLabels } from '../../util/labels.js';
+import { compileMatcher } from '../../util/matchers.js';
+import { compileLineFilter, type LineFilter } from '../filter/index.js';
+import type { LogSelectorExpr, Stage } from '../syntax/ast.js';
+import { compileOrBadRequest } from './plan-errors.js';
+import type { QueryStats } from './stats.js';
+import { type EntryTime, type OutputEntry, TopEntries } from './top-entries.js';
+
+/** What remains of a pipeline after its leading line filters: a per-line program. */
+export interface EntryPipeline {
+  forStream(labels: Labels, key: string): StreamEntryPipeline;
+}
+
+export interface PipelineOutput {
+  line: string;
+  /** Canonical labels of the output stream. */
+  key: string;
+  labels: Labels;
+}
+
+export interface StreamEntryPipeline {
+  /** The processed entry, or null when the pipeline drops it. The result may be reused by the next call. */
+  process(tsNs: bigint, line: string, metadata: readonly Label[]): PipelineOutput | null;
+}
+
+/** Builds the per-line part of a pipeline from its stages (parsers, label filters, formatting). */
+export type PipelineCompiler = (stages: readonly Stage[]) => EntryPipeline;
+
+export interface LogQueryRequest {
+  tenant: string;
+  selector: LogSelectorExpr;
+  startNs: bigint;
+  /** Exclusive. */
+  endNs: bigint;
+  limit: number;
+  direction: Direction;
+}
+
+export interface LogQueryContext {
+  sources: SourceDeps;
+  stats: QueryStats;
+  signal?: AbortSignal;
+  compilePipeline: PipelineCompiler;
+}
+
+export interface ResultStream {
+  key: string;
+  labels: Labels;
+  entries: OutputEntry[];
+}
+
+/** Splits the stages into the leading line filters (run on blocks of bytes) and the rest. */
+export function splitLeadingFilters(stages: readonly Stage[]): { filters: LineFilter[]; rest: Stage[] } {
+  const filters: LineFilter[] = [];
+  let i = 0;
+  for (; i < stages.length; i++) {
+    const s = stages[i]!;
+    if (s.kind !== 'line_filter') break;
+    filters.push(compileOrBadRequest(() => compileLineFilter({ op: s.op, values: s.values })));
+  }
+  return { filters, rest: stages.slice(i) };
+}
+
+const NS_PER_MS = 1_000_000n;
+
+/** Per-block helper to turn entry offsets into exact (ms, sub-ms) times without bigint per entry. */
+class BlockClock {
+  private baseMs = 0;
+  private baseSub = 0;
+
+  reset(baseNs: bigint): void {
+    this.baseMs = Number(baseNs / NS_PER_MS);
+    this.baseSub = Number(baseNs % NS_PER_MS);
+  }
+
+  timeOf(off: number, out: EntryTime): EntryTime {
+    const total = this.baseSub + off;
+    const ms = Math.floor(total / 1e6);
+    out.ms = this.baseMs + ms;
+    out.sub = total - ms * 1e6;
+    return out;
+  }
+}
+
+export function entryNs(t: EntryTime): bigint {
+  return BigInt(t.ms) * NS_PER_MS + BigInt(t.sub);
+}
+
+/** Stream labels with an entry's structured metadata folded in (Loki's answer without categorize-labels). */
+function withMetadata(labels: Labels, metadata: readonly Label[]): Label[] {
+  const byName = new Map<string, string>();
+  for (const l of labels) byName.set(l.name, l.value);
+  for (const l of metadata) byName.set(l.name, l.value);
+  return sortLabels([...byName].map(([name, value]) => ({ name, value })));
+}
+
+export async function executeLogQuery(req: LogQueryRequest, ctx: LogQueryContext): Promise<ResultStream[]> {
+  const matchers = req.selector.matchers.map(compileMatcher);
+  const streams = await gatherStreams(ctx.sources, req.tenant, matchers, req.startNs, req.endNs - 1n);
+  const { filters, rest } = splitLeadingFilters(req.selector.stages);
+  const pipeline = rest.length > 0 ? ctx.compilePipeline(rest) : null;
+  const top = new TopEntries(req.limit, req.direction === 'backward');
+  const outputs = new Map<string, Labels>();
+  countChunks(streams, ctx.stats);
+  // Streams are read one after another so each benefits from the bound the previous ones set.
+  for (const stream of streams) {
+    await readStream(stream, req, ctx, filters, pipeline, top, outputs);
+  }
+  const grouped = new Map<string, ResultStream>();
+  for (const e of top.drain()) {
+    let g = grouped.get(e.streamKey);
+    if (!g) {
+      g = { key: e.streamKey, labels: outputs.get(e.streamKey)!, entries: [] };
+      grouped.set(e.streamKey, g);
+    }
+    g.entries.push(e);
+  }
+  ctx.stats.entriesReturned = top.size;
+  return [...grouped.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+function countChunks(streams: StreamData[], stats: QueryStats): void {
+  stats.indexStreams += streams.length;
+  for (const s of streams) {
+    for (const c of s.chunks) {
+      if (c.fromIngester) stats.ingesterChunksMatched++;
+      else stats.chunksRef++;
+    }
+  }
+}
+
+async function readStream(
+  stream: StreamData,
+  req: LogQueryRequest,
+  ctx: LogQueryContext,
+  filters: LineFilter[],
+  pipeline: EntryPipeline | null,
+  top: TopEntries,
+  outputs: Map<string, Labels>,
+): Promise<void> {
+  const backward = req.direction === 'backward';
+  const perLine = pipeline?.forStream(stream.labels, stream.key) ?? null;
+  const clock = new BlockClock();
+  const t: EntryTime = { ms: 0, sub: 0 };
+  let sel = new Uint32Array(1024);
+  const blocks = streamBlocks(stream, {
+    fromNs: req.startNs,
+    throughNs: req.endNs,
+    direction: req.direction,
+    decode: { lines: true, metadata: true },
+    signal: ctx.signal,
+  });
+  for await (const { block, lo, hi } of blocks) {
+    clock.reset(block.baseNs);
+    // The whole block is out of reach once the heap is full of better entries.
+    if (top.full && !top.admits(clock.timeOf(block.ts[backward ? hi - 1 : lo]!, t))) break;
+    countBlock(block, lo, hi, ctx.stats);
+    if (sel.length < hi - lo) sel = new Uint32Array(hi - lo);
+    let n = 0;
+    for (let i = lo; i < hi; i++) sel[n++] = i;
+    for (const f of filters) {
+      n = f.filterBlock(block.lines, block.offsets, sel, n, sel);
+      if (n === 0) break;
+    }
+    ctx.stats.postFilterLines += n;
+    for (let k = 0; k < n; k++) {
+      const i = sel[backward ? n - 1 - k : k]!;
+      clock.timeOf(block.ts[i]!, t);
+      if (!top.admits(t)) return;
+      const line = block.lines.toString('utf8', block.offsets[i], block.offsets[i + 1]);
+      const metadata = block.metadata?.[i] ?? NO_LABELS;
+      let key = stream.key;
+      let outLine = line;
+      if (perLine) {
+        const out = perLine.process(entryNs(t), line, metadata);
+        if (!out) continue;
+        key = out.key;
+        outLine = out.line;
+        if (!outputs.has(key)) outputs.set(key, out.labels);
+      } else if (metadata.length > 0) {
+        const labels = withMetadata(stream.labels, metadata);
+        key = labelsToString(labels);
+        if (!outputs.has(key)) outputs.set(key, labels);
+      } else if (!outputs.has(key)) {
+        outputs.set(key, stream.labels);
+      }
+      top.push({ ms: t.ms, sub: t.sub, streamKey: key, line: outLine });
+    }
+  }
+}
+
+const NO_LABELS: readonly Label[] = [];
+
+function countBlock(block: DecodedBlock, lo: number, hi: number, stats: QueryStats): void {
+  const bytes = block.offsets[hi]! - block.offsets[lo]!;
+  stats.decompressedLines += hi - lo;
+  stats.decompressedBytes += bytes;
+}
+
+/** The `streams` result as Loki's JSON (`[{"stream":{...},"values":[["<ns>","<line>"],...]}]`). */
+export function streamsToJSON(streams: readonly ResultStream[]): string {
+  const parts: string[] = [];
+  for (const s of streams) {
+    let labels = '';
+    for (const l of s.labels) labels += `${labels ? ',' : ''}${JSON.stringify(l.name)}:${JSON.stringify(l.value)}`;
+    const values: string[] = new Array(s.entries.length);
+    for (let i = 0; i < s.entries.length; i++) {
+      const e = s.entries[i]!;
+      values[i] = `["${entryNs(e)}",${JSON.stringify(e.line)}]`;
+    }
+    parts.push(`{"stream":{${labels}},"values":[${values.join(',')}]}`);
+  }
+  return `[${parts.join(',')}]`;
+}
