@@ -96,7 +96,7 @@ const res = spawnSync(
   process.execPath,
   [
     benchScript,
-    'all',
+    opt('phase', 'all'),
     '--url',
     url,
     '--mb',

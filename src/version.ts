@@ -30,13 +30,11 @@ export function buildInfoVersion(): string {
 }
 
 export function versionText(): string {
-  return (
-    [
-      `skald, version ${VERSION} (branch: ${BRANCH}, revision: ${REVISION})`,
-      `  compatible with: Loki ${LOKI_COMPATIBLE_VERSION}`,
-      `  build date:      ${BUILD_DATE || 'unknown'}`,
-      `  node version:    ${process.version}`,
-      `  platform:        ${process.platform}/${process.arch}`,
-    ].join('\n') + '\n'
-  );
+  return `${[
+    `skald, version ${VERSION} (branch: ${BRANCH}, revision: ${REVISION})`,
+    `  compatible with: Loki ${LOKI_COMPATIBLE_VERSION}`,
+    `  build date:      ${BUILD_DATE || 'unknown'}`,
+    `  node version:    ${process.version}`,
+    `  platform:        ${process.platform}/${process.arch}`,
+  ].join('\n')}\n`;
 }
