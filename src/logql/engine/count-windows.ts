@@ -32,6 +32,15 @@ export class CountAccumulator {
     }
   }
 
+  /** Adds one entry (time relative to the windows' base) of `bytes` bytes. */
+  addOne(ts: number, bytes: number, windows: RelativeWindows): void {
+    const [a, b] = windows.stepsTouching(ts, ts);
+    for (let i = a; i < b; i++) {
+      this.counts[i]! += 1;
+      this.bytes[i]! += bytes;
+    }
+  }
+
   /** Adds the selected entries sel[0..n) (ascending indices) of a block. */
   addSelected(block: DecodedBlock, sel: Uint32Array, n: number, windows: RelativeWindows, scratch: Scratch): void {
     if (n === 0) return;

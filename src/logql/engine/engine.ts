@@ -73,6 +73,7 @@ export interface QueryResponse {
 }
 
 const NS_PER_MS = 1_000_000n;
+const INSTANT_LOG_LOOKBACK_NS = 3600n * 1_000_000_000n;
 
 /** Parses a query, turning parser errors into Loki's 400 answers. */
 export function parseQuery(query: string): Expr {
@@ -109,16 +110,29 @@ export class Engine {
 
   async instantQuery(tenant: string, q: InstantQuery, signal: AbortSignal): Promise<QueryResponse> {
     const expr = parseQuery(q.query);
-    if (expr.kind === 'log_selector') throw new HttpError(400, Messages.logQueryNotInstant);
     const limits = this.deps.limits(tenant);
+    if (expr.kind === 'log_selector') {
+      // Loki 2.9 answers a log query at an instant with the entries of the hour up to it
+      // (Loki 3 refuses it); answering keeps older clients working.
+      checkEntriesLimit(q.limit, limits);
+      const endNs = q.timeNs + 1n;
+      const startNs = applyLookback(endNs - INSTANT_LOG_LOOKBACK_NS, limits);
+      return this.run(tenant, limits, signal, async (ctx) => {
+        const streams = await executeLogQuery(
+          { tenant, selector: expr, startNs, endNs, limit: q.limit, direction: q.direction },
+          ctx,
+        );
+        return { resultType: 'streams', result: streamsToJSON(streams) };
+      });
+    }
     return this.run(tenant, limits, signal, (ctx) => {
-      const grid: StepGrid = { startNs: q.timeNs, stepNs: 1n, steps: 1 };
+      const grid: StepGrid = { startNs: q.timeNs, stepNs: 0n, steps: 1 };
       return this.deps.metrics.evaluate(tenant, expr, grid, true, ctx);
     });
   }
 
   private async run(
-    tenant: string,
+    _tenant: string,
     limits: QueryLimits,
     signal: AbortSignal,
     body: (ctx: EngineRunContext) => Promise<{ resultType: string; result: string }>,
@@ -141,8 +155,6 @@ export class Engine {
     } catch (err) {
       if (timeout?.aborted && !signal.aborted) throw new HttpError(504, Messages.queryTimeout);
       throw err;
-    } finally {
-      void tenant;
     }
   }
 }

@@ -14,7 +14,7 @@ import type { Label, Labels } from '../../util/labels.js';
 import { labelsToString, sortLabels } from '../../util/labels.js';
 import { compileMatcher } from '../../util/matchers.js';
 import { compileLineFilter, type LineFilter } from '../filter/index.js';
-import type { LogSelectorExpr, Stage } from '../syntax/ast.js';
+import type { LogSelectorExpr, Stage, Unwrap } from '../syntax/ast.js';
 import { compileOrBadRequest } from './plan-errors.js';
 import type { QueryStats } from './stats.js';
 import { type EntryTime, type OutputEntry, TopEntries } from './top-entries.js';
@@ -26,6 +26,8 @@ export interface EntryPipeline {
 
 export interface PipelineOutput {
   line: string;
+  /** The unwrapped sample value, for pipelines compiled with an unwrap. */
+  value?: number;
   /** Canonical labels of the output stream. */
   key: string;
   labels: Labels;
@@ -36,8 +38,12 @@ export interface StreamEntryPipeline {
   process(tsNs: bigint, line: string, metadata: readonly Label[]): PipelineOutput | null;
 }
 
-/** Builds the per-line part of a pipeline from its stages (parsers, label filters, formatting). */
-export type PipelineCompiler = (stages: readonly Stage[]) => EntryPipeline;
+/**
+ * Builds the per-line part of a pipeline from its stages (parsers, label
+ * filters, formatting) and, for metric queries, the unwrap that turns a label
+ * into the sample value.
+ */
+export type PipelineCompiler = (stages: readonly Stage[], unwrap?: Unwrap) => EntryPipeline;
 
 export interface LogQueryRequest {
   tenant: string;

@@ -38,7 +38,8 @@ export class RelativeWindows {
   private first = 0;
 
   constructor(private readonly w: WindowSpec) {
-    this.step = Number(w.grid.stepNs);
+    // An instant query has one step and no step width; any width works for one window.
+    this.step = w.grid.stepNs > 0n ? Number(w.grid.stepNs) : 1;
     this.range = Number(w.rangeNs);
   }
 
