@@ -151,7 +151,12 @@ describe('S3 outage', () => {
     await new Promise((r) => setTimeout(r, 1000));
     assert.match(skald.logs(), /failed to flush chunk; will retry/);
     await s3.resume();
-    const q = await queryRange(skald.url, { query: '{app="outage"}', start: String(base), end: String(base + 1_000_000_000n), limit: '1000' });
+    const q = await queryRange(skald.url, {
+      query: '{app="outage"}',
+      start: String(base),
+      end: String(base + 1_000_000_000n),
+      limit: '1000',
+    });
     assert.equal(q.status, 200, q.text);
     assert.equal(linesOf(q.json).length, 200, 'everything pushed during the outage is there');
     assert.equal((await pushProto(skald.url, streams(200, 100))).status, 204);
