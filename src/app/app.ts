@@ -1,7 +1,7 @@
 // Assembles the components a target runs (Loki's modules) from the loaded
 // configuration, wires their HTTP routes, and starts and stops them in order.
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { dayTimeToMs, renderConfigYaml, type SkaldConfig } from '../config/index.js';
+import { renderConfigYaml, type SkaldConfig } from '../config/index.js';
 import { Distributor } from '../distributor/distributor.js';
 import { Ingester } from '../ingester/ingester.js';
 import { DiscardMetrics } from '../limits/discarded.js';
@@ -12,16 +12,14 @@ import { createPipelineCompiler } from '../logql/engine/pipeline.js';
 import { parseStreamLabels } from '../logql/syntax/index.js';
 import { MetadataQuerier } from '../querier/metadata.js';
 import type { SourceDeps } from '../querier/sources.js';
+import { defaultPoolSize, WorkerPool } from '../querier/worker-pool.js';
 import { registerOpsRoutes, type ServiceState } from '../server/routes/ops.js';
 import { pushHandler } from '../server/routes/push.js';
 import { registerQueryRoutes } from '../server/routes/query.js';
 import { HttpServer } from '../server/server.js';
 import { codecFromName } from '../storage/chunk/compression.js';
-import { Schema, type SchemaPeriod } from '../storage/index/schema.js';
-import type { ObjectClient } from '../storage/objstore/client.js';
-import type { StorageConfig } from '../storage/objstore/config.js';
-import { createObjectClient } from '../storage/objstore/factory.js';
-import { Store } from '../storage/store.js';
+import { createStore } from '../storage/create-store.js';
+import type { Store } from '../storage/store.js';
 import type { Labels } from '../util/labels.js';
 import { componentLogger, type Logger } from '../util/log.js';
 import { modulesFor } from './modules.js';
@@ -35,16 +33,11 @@ export interface AppOptions {
   port?: number;
 }
 
-function schemaOf(config: SkaldConfig): Schema {
-  const periods: SchemaPeriod[] = config.schema_config.configs.map((p) => ({
-    fromMs: dayTimeToMs(p.from),
-    store: p.store,
-    objectStore: p.object_store,
-    schema: p.schema,
-    indexPrefix: p.index.prefix,
-    indexPeriodMs: p.index.period || 24 * 3600 * 1000,
-  }));
-  return new Schema(periods);
+/** Query worker threads: one per core by default; SKALD_QUERY_WORKERS overrides (0 or 1: none). */
+function queryWorkerCount(): number {
+  const env = process.env.SKALD_QUERY_WORKERS;
+  if (env !== undefined && /^\d+$/.test(env)) return Number(env);
+  return defaultPoolSize();
 }
 
 function parseLabels(text: string): Labels {
@@ -60,6 +53,7 @@ export class App {
   ingester?: Ingester;
   distributor?: Distributor;
   engine?: Engine;
+  queryPool?: WorkerPool;
   private state: State = 'New';
   private port = 0;
 
@@ -90,7 +84,8 @@ export class App {
     const overrides = new Overrides(cfg.limits_config);
     const discarded = new DiscardMetrics(this.registry);
 
-    if (has('ingester') || has('querier')) this.store = await this.createStore(cfg);
+    if (has('ingester') || has('querier'))
+      this.store = await createStore(cfg, { registry: this.registry, logger: this.logger });
 
     if (has('ingester')) {
       const ic = cfg.ingester;
@@ -140,7 +135,16 @@ export class App {
     if (has('querier')) {
       const sources: SourceDeps = { ingester: this.ingester, store: this.store };
       const compilePipeline = createPipelineCompiler();
+      const workers = queryWorkerCount();
+      if (workers > 1) {
+        // Workers read the same store, so they get the configuration; in-memory chunks are posted to them.
+        const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+        this.queryPool = new WorkerPool(new URL(`../logql/engine/query-worker.${ext}`, import.meta.url), workers, {
+          config: cfg,
+        });
+      }
       this.engine = new Engine({
+        executor: this.queryPool,
         sources,
         limits: (t) => overrides.forTenant(t),
         compilePipeline,
@@ -165,29 +169,6 @@ export class App {
     return this.port;
   }
 
-  private async createStore(cfg: SkaldConfig): Promise<Store> {
-    const schema = schemaOf(cfg);
-    const clients = new Map<string, ObjectClient>();
-    for (const p of schema.periods) {
-      if (!clients.has(p.objectStore)) {
-        clients.set(
-          p.objectStore,
-          await createObjectClient(p.objectStore, cfg.storage_config as StorageConfig, { registry: this.registry }),
-        );
-      }
-    }
-    return new Store({
-      schema,
-      clients,
-      nodeName: cfg.ingester.lifecycler.id || 'skald',
-      index: {
-        listTtlMs: Math.min(cfg.storage_config.tsdb_shipper.resync_interval || 60_000, 60_000),
-        cacheBytes: 256 << 20,
-        onBadFile: (key, err) => this.logger.warn('skipping unreadable index file', { key, err }),
-      },
-    });
-  }
-
   /** Stops serving, flushes the ingester, and releases the store. */
   async stop(): Promise<void> {
     if (this.state === 'Stopping' || this.state === 'Terminated') return;
@@ -195,6 +176,7 @@ export class App {
     this.logger.info('Skald stopping');
     await this.server.close();
     await this.ingester?.stop();
+    await this.queryPool?.close();
     await this.store?.stop();
     this.state = 'Terminated';
   }

@@ -20,6 +20,31 @@ export interface OpenChunk {
   readonly head: DecodedBlock | null;
 }
 
+/**
+ * What identifies a chunk's data, in a form that can be posted to a query
+ * worker: in-memory chunks carry their blocks (stored blocks live in shared
+ * memory, so posting them copies nothing), stored chunks their index reference.
+ */
+export type WireChunk =
+  | {
+      kind: 'memory';
+      minNs: bigint;
+      maxNs: bigint;
+      storeKey: string | undefined;
+      size: number;
+      chunk: OpenChunk;
+    }
+  | {
+      kind: 'store';
+      minNs: bigint;
+      maxNs: bigint;
+      storeKey: string;
+      size: number;
+      tenant: string;
+      fp: string;
+      ref: ChunkRef;
+    };
+
 export interface ChunkHandle {
   /** Bounds of the chunk's entries (for stored chunks, the index's ms bounds). */
   readonly minNs: bigint;
@@ -30,6 +55,14 @@ export interface ChunkHandle {
   readonly size: number;
   readonly fromIngester: boolean;
   open(signal?: AbortSignal): Promise<OpenChunk>;
+  /** The chunk as data, for a query worker. */
+  wire(): WireChunk;
+  /**
+   * For an in-memory chunk whose head block does not overlap its stored blocks
+   * in time: the stored blocks and the head as two handles, so that the blocks
+   * (in shared memory) go to a worker and the head is read where it lives.
+   */
+  splitHead?(): { blocks: ChunkHandle | null; head: ChunkHandle } | null;
 }
 
 export interface StreamData {
@@ -51,25 +84,88 @@ export interface IngesterReader {
 
 export function memoryChunkHandle(chunk: MemChunk, storeKey: string | undefined): ChunkHandle {
   // Capture now: blocks are immutable and a head view is stable against later appends.
-  const blocks = [...chunk.blocks];
-  const head = chunk.headView();
-  const opened: OpenChunk = { baseNs: chunk.baseNs, codec: chunk.codec, blocks, head };
-  return {
+  const opened: OpenChunk = {
+    baseNs: chunk.baseNs,
+    codec: chunk.codec,
+    blocks: [...chunk.blocks],
+    head: chunk.headView(),
+  };
+  return openedChunkHandle({
+    kind: 'memory',
     minNs: chunk.minNs,
     maxNs: chunk.maxNs,
     storeKey,
     size: chunk.memorySize,
+    chunk: opened,
+  });
+}
+
+function openedChunkHandle(w: Extract<WireChunk, { kind: 'memory' }>): ChunkHandle {
+  const { chunk } = w;
+  return {
+    minNs: w.minNs,
+    maxNs: w.maxNs,
+    storeKey: w.storeKey,
+    size: w.size,
     fromIngester: true,
-    open: () => Promise.resolve(opened),
+    open: () => Promise.resolve(chunk),
+    // Stored blocks live in shared memory and post without a copy; the head does not.
+    wire: () => ({ ...w, chunk: { ...chunk, head: chunk.head && copyBlock(chunk.head) } }),
+    splitHead() {
+      const head = chunk.head;
+      if (!head || head.count === 0) return null;
+      let blocksMax = Number.NEGATIVE_INFINITY;
+      for (const b of chunk.blocks) if (b.maxOff > blocksMax) blocksMax = b.maxOff;
+      if (head.ts[0]! <= blocksMax) return null;
+      const headMin = head.baseNs + BigInt(head.ts[0]!);
+      const headSize = head.offsets[head.count]! - head.offsets[0]!;
+      const headPart = openedChunkHandle({
+        ...w,
+        minNs: headMin,
+        storeKey: undefined,
+        size: headSize,
+        chunk: { ...chunk, blocks: [] },
+      });
+      if (chunk.blocks.length === 0) return { blocks: null, head: headPart };
+      const blocksPart = openedChunkHandle({
+        ...w,
+        maxNs: chunk.baseNs + BigInt(blocksMax),
+        size: Math.max(0, w.size - headSize),
+        chunk: { ...chunk, head: null },
+      });
+      return { blocks: blocksPart, head: headPart };
+    },
+  };
+}
+
+/** An exact-size copy of a decoded block (a view may sit in a much larger buffer). */
+function copyBlock(b: DecodedBlock): DecodedBlock {
+  return {
+    count: b.count,
+    baseNs: b.baseNs,
+    ts: b.ts.slice(0, b.count),
+    offsets: b.offsets.slice(0, b.count + 1),
+    lines: Buffer.from(b.lines),
+    metadata: b.metadata ? b.metadata.slice(0, b.count) : null,
   };
 }
 
 export function storedChunkHandle(store: Store, tenant: string, fp: string, ref: ChunkRef): ChunkHandle {
-  return {
+  const w: Extract<WireChunk, { kind: 'store' }> = {
+    kind: 'store',
     minNs: msToNs(ref.fromMs),
     maxNs: msToNs(ref.throughMs),
     storeKey: chunkKey(tenant, fp, ref.fromMs, ref.throughMs, ref.checksum),
     size: ref.size,
+    tenant,
+    fp,
+    ref,
+  };
+  return {
+    minNs: w.minNs,
+    maxNs: w.maxNs,
+    storeKey: w.storeKey,
+    size: w.size,
     fromIngester: false,
     async open(signal) {
       const parsed = decodeChunk(await store.getChunk(tenant, fp, ref, signal));
@@ -80,7 +176,29 @@ export function storedChunkHandle(store: Store, tenant: string, fp: string, ref:
         head: null,
       };
     },
+    wire: () => w,
   };
+}
+
+/** Rebuilds a chunk handle from its wire form (in a query worker). */
+export function handleFromWire(w: WireChunk, store: Store | undefined): ChunkHandle {
+  if (w.kind === 'memory') {
+    const blocks = w.chunk.blocks.map((b) => ({
+      ...b,
+      index: asBuffer(b.index),
+      lines: asBuffer(b.lines),
+      metadata: b.metadata && asBuffer(b.metadata),
+    }));
+    const head = w.chunk.head && { ...w.chunk.head, lines: asBuffer(w.chunk.head.lines) };
+    return openedChunkHandle({ ...w, chunk: { ...w.chunk, blocks, head } });
+  }
+  if (!store) throw new Error('a query worker without a store was given a stored chunk');
+  return storedChunkHandle(store, w.tenant, w.fp, w.ref);
+}
+
+/** Posting a Buffer delivers a plain Uint8Array; give it Buffer's methods back without copying. */
+function asBuffer(u: Uint8Array): Buffer {
+  return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 }
 
 export interface SourceDeps {

@@ -10,6 +10,12 @@ describe('label matchers', () => {
     assert.equal(compileMatcher({ name: 'job', op: '=~', value: 'h.*' }).matches('hdfs'), true);
   });
 
+  it('does not mistake a dot for a literal', () => {
+    const m = compileMatcher({ name: 'job', op: '=~', value: 'a.c|x' });
+    assert.equal(m.matches('abc'), true);
+    assert.equal(m.matches('x'), true);
+  });
+
   it('treats literal alternations as a set', () => {
     const m = compileMatcher({ name: 'job', op: '=~', value: 'apache|hdfs' });
     assert.equal(m.matches('hdfs'), true);

@@ -19,7 +19,8 @@ export interface CompiledMatcher extends LabelMatcher {
 
 /** Literal alternations such as `a|b|c` (the common regex in dashboards) become a set lookup. */
 function literalAlternatives(re: string): string[] | null {
-  if (!/^[\w\-./: ]+(\|[\w\-./: ]+)*$/.test(re)) return null;
+  // Only characters that are literal in a regular expression ('.' is not).
+  if (!/^[\w\-/: ]+(\|[\w\-/: ]+)*$/.test(re)) return null;
   return re.split('|');
 }
 

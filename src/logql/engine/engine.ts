@@ -5,10 +5,12 @@
 import { Messages } from '../../messages.js';
 import type { SourceDeps } from '../../querier/sources.js';
 import type { Direction } from '../../querier/stream-blocks.js';
+import { WorkerTaskError } from '../../querier/worker-pool.js';
 import { HttpError } from '../../server/http-error.js';
 import { type Expr, ParseError, parseExpr, QueryKindError } from '../syntax/index.js';
 import { formatGoDuration } from '../syntax/units.js';
 import { executeLogQuery, type PipelineCompiler, streamsToJSON } from './log-query.js';
+import type { QueryExecutor } from './shards.js';
 import { QueryStats } from './stats.js';
 import type { StepGrid } from './types.js';
 
@@ -38,10 +40,13 @@ export interface EngineRunContext {
   signal: AbortSignal;
   compilePipeline: PipelineCompiler;
   limits: QueryLimits;
+  executor?: QueryExecutor;
 }
 
 export interface EngineDeps {
   sources: SourceDeps;
+  /** Query workers for queries with enough data to share out. */
+  executor?: QueryExecutor;
   limits: (tenant: string) => QueryLimits;
   compilePipeline: PipelineCompiler;
   metrics: MetricEvaluator;
@@ -147,6 +152,7 @@ export class Engine {
       signal: combined,
       compilePipeline: this.deps.compilePipeline,
       limits,
+      executor: this.deps.executor,
     };
     try {
       const { resultType, result } = await body(ctx);
@@ -154,6 +160,8 @@ export class Engine {
       return { resultType: resultType as QueryResponse['resultType'], result, stats, warnings: [] };
     } catch (err) {
       if (timeout?.aborted && !signal.aborted) throw new HttpError(504, Messages.queryTimeout);
+      // A client error found in a query worker keeps its status.
+      if (err instanceof WorkerTaskError && err.status) throw new HttpError(err.status, err.message);
       throw err;
     }
   }

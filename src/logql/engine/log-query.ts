@@ -14,8 +14,11 @@ import type { Label, Labels } from '../../util/labels.js';
 import { labelsToString, sortLabels } from '../../util/labels.js';
 import { compileMatcher } from '../../util/matchers.js';
 import { compileLineFilter, type LineFilter } from '../filter/index.js';
-import type { LogSelectorExpr, Stage, Unwrap } from '../syntax/ast.js';
+import { StageCompileError } from '../log/index.js';
+import type { Grouping, LogSelectorExpr, Stage, Unwrap } from '../syntax/ast.js';
+import { TemplateParseError } from '../template/index.js';
 import { compileOrBadRequest } from './plan-errors.js';
+import { MIN_PARALLEL_BYTES, planShards, type QueryExecutor, totalSize, toWire, type WireStream } from './shards.js';
 import type { QueryStats } from './stats.js';
 import { type EntryTime, type OutputEntry, TopEntries } from './top-entries.js';
 
@@ -43,7 +46,13 @@ export interface StreamEntryPipeline {
  * filters, formatting) and, for metric queries, the unwrap that turns a label
  * into the sample value.
  */
-export type PipelineCompiler = (stages: readonly Stage[], unwrap?: Unwrap) => EntryPipeline;
+export type PipelineCompiler = (stages: readonly Stage[], unwrap?: Unwrap, sample?: SampleSpec) => EntryPipeline;
+
+/** For metric queries: the range aggregation the samples are for, and the grouping pushed into it. */
+export interface SampleSpec {
+  op: string;
+  grouping?: Grouping;
+}
 
 export interface LogQueryRequest {
   tenant: string;
@@ -60,6 +69,8 @@ export interface LogQueryContext {
   stats: QueryStats;
   signal?: AbortSignal;
   compilePipeline: PipelineCompiler;
+  /** Query workers; without them everything runs in this thread. */
+  executor?: QueryExecutor;
 }
 
 export interface ResultStream {
@@ -81,6 +92,7 @@ export function splitLeadingFilters(stages: readonly Stage[]): { filters: LineFi
 }
 
 const NS_PER_MS = 1_000_000n;
+const stageErrors = [StageCompileError, TemplateParseError];
 
 /** Per-block helper to turn entry offsets into exact (ms, sub-ms) times without bigint per entry. */
 class BlockClock {
@@ -113,17 +125,67 @@ function withMetadata(labels: Labels, metadata: readonly Label[]): Label[] {
   return sortLabels([...byName].map(([name, value]) => ({ name, value })));
 }
 
-export async function executeLogQuery(req: LogQueryRequest, ctx: LogQueryContext): Promise<ResultStream[]> {
-  const matchers = req.selector.matchers.map(compileMatcher);
-  const streams = await gatherStreams(ctx.sources, req.tenant, matchers, req.startNs, req.endNs - 1n);
+/** A log query over some streams, as posted to a query worker. */
+export interface LogScanTask {
+  kind: 'logs';
+  req: LogQueryRequest;
+  streams: WireStream[];
+}
+
+/** What a worker found: its best entries and the labels of their output streams. */
+export interface LogScanResult {
+  entries: OutputEntry[];
+  outputs: Array<[string, Labels]>;
+  stats: QueryStats;
+}
+
+/** Reads streams into a bounded heap of the best entries (in this thread). */
+export async function scanLogStreams(
+  streams: readonly StreamData[],
+  req: LogQueryRequest,
+  ctx: Pick<LogQueryContext, 'stats' | 'signal' | 'compilePipeline'>,
+): Promise<{ top: TopEntries; outputs: Map<string, Labels> }> {
   const { filters, rest } = splitLeadingFilters(req.selector.stages);
-  const pipeline = rest.length > 0 ? ctx.compilePipeline(rest) : null;
+  const pipeline = rest.length > 0 ? compileOrBadRequest(() => ctx.compilePipeline(rest), stageErrors) : null;
   const top = new TopEntries(req.limit, req.direction === 'backward');
   const outputs = new Map<string, Labels>();
-  countChunks(streams, ctx.stats);
   // Streams are read one after another so each benefits from the bound the previous ones set.
-  for (const stream of streams) {
-    await readStream(stream, req, ctx, filters, pipeline, top, outputs);
+  for (const stream of streams) await readStream(stream, req, ctx, filters, pipeline, top, outputs);
+  return { top, outputs };
+}
+
+export async function executeLogQuery(req: LogQueryRequest, ctx: LogQueryContext): Promise<ResultStream[]> {
+  const matchers = req.selector.matchers.map(compileMatcher);
+  // Compile once here so that an invalid filter is a 400 before any work starts.
+  const { rest } = splitLeadingFilters(req.selector.stages);
+  if (rest.length > 0) compileOrBadRequest(() => ctx.compilePipeline(rest), stageErrors);
+  const streams = await gatherStreams(ctx.sources, req.tenant, matchers, req.startNs, req.endNs - 1n);
+  countChunks(streams, ctx.stats);
+  let top: TopEntries;
+  let outputs: Map<string, Labels>;
+  const executor = ctx.executor;
+  if (executor && executor.size > 1 && totalSize(streams) >= MIN_PARALLEL_BYTES) {
+    top = new TopEntries(req.limit, req.direction === 'backward');
+    outputs = new Map();
+    const { shards, local } = planShards(streams, executor.size);
+    const remote = Promise.all(
+      shards.map((shard) =>
+        executor.run<LogScanResult>({ kind: 'logs', req, streams: toWire(shard) } satisfies LogScanTask, ctx.signal),
+      ),
+    );
+    // Head blocks are read here while the workers read the rest.
+    const near = await scanLogStreams(local, req, ctx);
+    for (const e of near.top.drain()) top.push(e);
+    for (const [k, l] of near.outputs) outputs.set(k, l);
+    const results = await remote;
+    for (const r of results) {
+      for (const e of r.entries) top.push(e);
+      for (const [k, l] of r.outputs) if (!outputs.has(k)) outputs.set(k, l);
+      ctx.stats.merge(r.stats);
+    }
+    ctx.stats.splits += shards.length;
+  } else {
+    ({ top, outputs } = await scanLogStreams(streams, req, ctx));
   }
   const grouped = new Map<string, ResultStream>();
   for (const e of top.drain()) {
@@ -151,7 +213,7 @@ function countChunks(streams: StreamData[], stats: QueryStats): void {
 async function readStream(
   stream: StreamData,
   req: LogQueryRequest,
-  ctx: LogQueryContext,
+  ctx: Pick<LogQueryContext, 'stats' | 'signal'>,
   filters: LineFilter[],
   pipeline: EntryPipeline | null,
   top: TopEntries,

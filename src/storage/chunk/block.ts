@@ -58,11 +58,24 @@ export class HeadBlock {
   size = 0;
   minOff = Number.POSITIVE_INFINITY;
   maxOff = Number.NEGATIVE_INFINITY;
-  private ts = new Float64Array(64);
-  private offsets = new Uint32Array(65);
-  private lines = Buffer.allocUnsafe(4096);
+  // Appends only write past any view handed out, and growing or sorting moves to new
+  // arrays, so a view stays valid while the head keeps growing.
+  private ts: Float64Array;
+  private offsets: Uint32Array;
+  private lines: Buffer;
   private metadata: Array<readonly Label[]> | null = null;
   private sorted = true;
+
+  /**
+   * `expectedBytes` and `expectedEntries` size the first allocation: a busy
+   * stream's next head fills about as much as its last one did, and starting
+   * there saves the garbage of growing step by step.
+   */
+  constructor(expectedBytes = 4096, expectedEntries = 64) {
+    this.ts = new Float64Array(Math.max(64, expectedEntries));
+    this.offsets = new Uint32Array(Math.max(64, expectedEntries) + 1);
+    this.lines = Buffer.allocUnsafe(Math.max(4096, expectedBytes));
+  }
 
   append(off: number, line: Uint8Array, metadata: readonly Label[]): void {
     const n = this.count;
@@ -175,7 +188,7 @@ export function encodeBlock(block: DecodedBlock, codec: Codec): StoredBlock {
     prev = t;
   }
   for (let i = 0; i < count; i++) w.uvarint(offsets[i + 1]! - offsets[i]!);
-  const index = compress(codec, w.toBuffer());
+  const index = compress(codec, w.view());
   let metadata: Buffer | null = null;
   if (block.metadata) {
     const m = metadataWriter;
@@ -188,21 +201,36 @@ export function encodeBlock(block: DecodedBlock, codec: Codec): StoredBlock {
         m.string(l.value);
       }
     }
-    metadata = compress(codec, m.toBuffer());
+    metadata = compress(codec, m.view());
   }
   const raw = block.lines.subarray(offsets[0]!, offsets[count]!);
-  const lines = compress(codec, Buffer.from(raw));
+  const lines = compress(codec, raw);
+  // The columns are copied into one shared buffer: it owns them (the writers and the
+  // input are reused), and query workers read them without another copy.
+  const total = index.length + (metadata?.length ?? 0) + lines.length;
+  const shared = Buffer.from(new SharedArrayBuffer(total));
+  const sIndex = shared.subarray(0, index.length);
+  index.copy(sIndex);
+  let pos = index.length;
+  let sMeta: Buffer | null = null;
+  if (metadata) {
+    sMeta = shared.subarray(pos, pos + metadata.length);
+    metadata.copy(sMeta);
+    pos += metadata.length;
+  }
+  const sLines = shared.subarray(pos, pos + lines.length);
+  lines.copy(sLines);
   return {
     minOff: count > 0 ? ts[0]! : 0,
     maxOff: count > 0 ? ts[count - 1]! : 0,
     count,
     linesSize: raw.length,
-    index,
-    indexCrc: crc32(index),
-    metadata,
-    metadataCrc: metadata ? crc32(metadata) : 0,
-    lines,
-    linesCrc: crc32(lines),
+    index: sIndex,
+    indexCrc: crc32(sIndex),
+    metadata: sMeta,
+    metadataCrc: sMeta ? crc32(sMeta) : 0,
+    lines: sLines,
+    linesCrc: crc32(sLines),
   };
 }
 

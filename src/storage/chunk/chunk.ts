@@ -72,12 +72,16 @@ export class MemChunk {
     return this.head.contains(off, line);
   }
 
-  cutHead(): void {
+  /** Compresses the head into a block. `closing`: no more appends will come (flush, checkpoint). */
+  cutHead(closing = false): void {
     if (this.head.count === 0) return;
     const block = this.head.encode(this.codec);
     this.blocks.push(block);
     this.blocksSize += block.index.length + block.lines.length + (block.metadata?.length ?? 0);
-    this.head = new HeadBlock();
+    // A full head is followed by one that likely fills alike: size it so from the start.
+    this.head = closing
+      ? new HeadBlock()
+      : new HeadBlock(Math.ceil(this.head.size * 1.1), Math.ceil(this.head.count * 1.1));
   }
 
   get isEmpty(): boolean {
