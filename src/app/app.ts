@@ -9,6 +9,7 @@ import { Overrides } from '../limits/overrides.js';
 import { Engine } from '../logql/engine/engine.js';
 import { MetricQueryEvaluator } from '../logql/engine/metric-query.js';
 import { createPipelineCompiler } from '../logql/engine/pipeline.js';
+import { warmUpEngine } from '../logql/engine/warm-up.js';
 import { parseStreamLabels } from '../logql/syntax/index.js';
 import { MetadataQuerier } from '../querier/metadata.js';
 import type { SourceDeps } from '../querier/sources.js';
@@ -33,7 +34,7 @@ export interface AppOptions {
   port?: number;
 }
 
-/** Query worker threads: one per core by default; SKALD_QUERY_WORKERS overrides (0 or 1: none). */
+/** Query worker threads: one per core beyond the first by default; SKALD_QUERY_WORKERS overrides (0: none). */
 function queryWorkerCount(): number {
   const env = process.env.SKALD_QUERY_WORKERS;
   if (env !== undefined && /^\d+$/.test(env)) return Number(env);
@@ -136,7 +137,7 @@ export class App {
       const sources: SourceDeps = { ingester: this.ingester, store: this.store };
       const compilePipeline = createPipelineCompiler();
       const workers = queryWorkerCount();
-      if (workers > 1) {
+      if (workers > 0) {
         // Workers read the same store, so they get the configuration; in-memory chunks are posted to them.
         const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
         this.queryPool = new WorkerPool(new URL(`../logql/engine/query-worker.${ext}`, import.meta.url), workers, {
@@ -163,6 +164,13 @@ export class App {
       shutdownIngester: this.ingester ? (flush) => (flush ? this.ingester!.stop() : Promise.resolve()) : undefined,
     });
 
+    if (this.engine) {
+      // The query code on this thread warms up in the background (workers warm themselves).
+      const pipelines = createPipelineCompiler();
+      setImmediate(
+        () => void warmUpEngine(pipelines).catch((err) => this.logger.warn('engine warm-up failed', { err })),
+      );
+    }
     this.port = await this.server.listen();
     this.state = 'Running';
     this.logger.info('Skald started', { targets: [...this.opts.targets].join(','), port: this.port });

@@ -38,8 +38,9 @@ export class WorkerTaskError extends Error {
   }
 }
 
+/** One worker per core beyond the first: the main thread reads a share of every query too. */
 export function defaultPoolSize(): number {
-  return Math.max(1, Math.min(availableParallelism(), 8));
+  return Math.max(0, Math.min(availableParallelism() - 1, 8));
 }
 
 export class WorkerPool {

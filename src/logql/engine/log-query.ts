@@ -38,7 +38,11 @@ export interface PipelineOutput {
 
 export interface StreamEntryPipeline {
   /** The processed entry, or null when the pipeline drops it. The result may be reused by the next call. */
-  process(tsNs: bigint, line: string, metadata: readonly Label[]): PipelineOutput | null;
+  /**
+   * The entry's time is `baseNs + offsetNs` (a block's base and an entry's offset), so no
+   * bigint is built per line unless a template reads the timestamp.
+   */
+  process(baseNs: bigint, offsetNs: number, line: string, metadata: readonly Label[]): PipelineOutput | null;
 }
 
 /**
@@ -164,7 +168,7 @@ export async function executeLogQuery(req: LogQueryRequest, ctx: LogQueryContext
   let top: TopEntries;
   let outputs: Map<string, Labels>;
   const executor = ctx.executor;
-  if (executor && executor.size > 1 && totalSize(streams) >= MIN_PARALLEL_BYTES) {
+  if (executor && executor.size > 0 && totalSize(streams) >= MIN_PARALLEL_BYTES) {
     top = new TopEntries(req.limit, req.direction === 'backward');
     outputs = new Map();
     const { shards, local } = planShards(streams, executor.size);
@@ -253,7 +257,7 @@ async function readStream(
       let key = stream.key;
       let outLine = line;
       if (perLine) {
-        const out = perLine.process(entryNs(t), line, metadata);
+        const out = perLine.process(block.baseNs, block.ts[i]!, line, metadata);
         if (!out) continue;
         key = out.key;
         outLine = out.line;

@@ -227,7 +227,7 @@ async function rangeAggregation(
 
   let partials: Partials;
   const executor = ctx.executor;
-  if (executor && executor.size > 1 && totalSize(streams) >= MIN_PARALLEL_BYTES) {
+  if (executor && executor.size > 0 && totalSize(streams) >= MIN_PARALLEL_BYTES) {
     const { shards, local } = planShards(streams, executor.size);
     const remote = Promise.all(
       shards.map((shard) =>
@@ -414,7 +414,7 @@ async function readStream(
         );
         continue;
       }
-      const out = sampler.process(block.baseNs + BigInt(block.ts[i]!), lineOf(block, i), metadata);
+      const out = sampler.process(block.baseNs, block.ts[i]!, lineOf(block, i), metadata);
       if (!out) continue;
       bufferFor(out.key, out.labels).push(block.ts[i]! + shift, out.value ?? 1);
     }

@@ -123,8 +123,8 @@ export function createPipelineCompiler(): PipelineCompiler {
           const s = extractor.forStream(labels);
           const out: PipelineOutput = { line: '', key: '', labels: [], value: 0 };
           return {
-            process(tsNs, line, metadata) {
-              if (!s.process(line, tsNs, metadata.length > 0 ? metadata : null)) return null;
+            process(baseNs, offsetNs, line, metadata) {
+              if (!s.process(line, baseNs, metadata.length > 0 ? metadata : null, offsetNs)) return null;
               const r = s.labels();
               out.key = r.key;
               out.labels = r.labels;
@@ -141,8 +141,8 @@ export function createPipelineCompiler(): PipelineCompiler {
         const p = pipeline.forStream(labels);
         const out: PipelineOutput = { line: '', key: '', labels: [] };
         return {
-          process(tsNs, line, metadata) {
-            if (!p.process(line, tsNs, metadata.length > 0 ? metadata : null)) return null;
+          process(baseNs, offsetNs, line, metadata) {
+            if (!p.process(line, baseNs, metadata.length > 0 ? metadata : null, offsetNs)) return null;
             const r = p.labels();
             out.line = p.line;
             out.key = r.key;

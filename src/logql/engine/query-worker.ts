@@ -11,6 +11,7 @@ import { partialsToResult, type RangeScanTask, scanRangeStreams } from './metric
 import { createPipelineCompiler } from './pipeline.js';
 import type { WireStream } from './shards.js';
 import { QueryStats } from './stats.js';
+import { warmUpEngine } from './warm-up.js';
 
 export interface QueryWorkerData {
   config: SkaldConfig | null;
@@ -22,6 +23,11 @@ const data = workerData as QueryWorkerData;
 const store: Store | undefined = data.config ? await createStore(data.config) : undefined;
 const compilePipeline = createPipelineCompiler();
 const running = new Map<number, AbortController>();
+// Warm the JIT before taking work; messages wait in the port meanwhile. A failure here
+// only costs speed, never the worker.
+await warmUpEngine(compilePipeline).catch((err: unknown) =>
+  process.emitWarning(`query worker warm-up failed: ${String(err)}`),
+);
 
 function streamsOf(wire: readonly WireStream[]): StreamData[] {
   return wire.map((s) => ({

@@ -47,17 +47,18 @@ function unitsOf(stream: StreamData): Unit[] {
 }
 
 export interface ShardPlan {
-  /** Work for the query workers. */
+  /** Work for the query workers, one shard each. */
   shards: StreamData[][];
-  /** Work read in this thread: in-memory head blocks, which are not in shared memory. */
+  /** Work read in this thread: the head blocks (not in shared memory) and a share of the rest. */
   local: StreamData[];
 }
 
 /**
- * Splits in-memory chunks into their stored blocks (for workers) and their
- * head blocks (read here), then deals the rest into at most `n` shards.
+ * Plans a query over `workers` worker threads plus this thread: in-memory
+ * chunks are split into their stored blocks and their head block; heads stay
+ * here, and everything else is dealt so that every thread gets a similar load.
  */
-export function planShards(streams: readonly StreamData[], n: number): ShardPlan {
+export function planShards(streams: readonly StreamData[], workers: number): ShardPlan {
   const remote: StreamData[] = [];
   const local: StreamData[] = [];
   for (const s of streams) {
@@ -78,14 +79,34 @@ export function planShards(streams: readonly StreamData[], n: number): ShardPlan
     if (far.length > 0) remote.push({ ...s, chunks: far });
     if (near.length > 0) local.push({ ...s, chunks: near });
   }
-  return { shards: splitStreams(remote, n), local };
+  // Shard 0 is this thread's, already loaded with the heads.
+  const shards = splitStreams(remote, workers + 1, [totalSize(local)]);
+  return { shards: shards.slice(1).filter((sh) => sh.length > 0), local: mergeStreams(local, shards[0] ?? []) };
 }
 
-/** Deals the streams' chunk runs into at most `n` shards of similar total size. */
-export function splitStreams(streams: readonly StreamData[], n: number): StreamData[][] {
+/** Combines two lists of stream parts into one, a stream's chunks together. */
+function mergeStreams(a: readonly StreamData[], b: readonly StreamData[]): StreamData[] {
+  const byKey = new Map<string, StreamData>();
+  for (const s of [...a, ...b]) {
+    const cur = byKey.get(s.key);
+    if (cur) cur.chunks.push(...s.chunks);
+    else byKey.set(s.key, { ...s, chunks: [...s.chunks] });
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * Deals the streams' chunk runs into `n` shards of similar total size (some
+ * may stay empty); `initial` gives shards a starting load.
+ */
+export function splitStreams(
+  streams: readonly StreamData[],
+  n: number,
+  initial: readonly number[] = [],
+): StreamData[][] {
   const units = streams.flatMap(unitsOf).sort((a, b) => b.size - a.size);
-  const shards = Array.from({ length: Math.max(1, n) }, () => ({
-    size: 0,
+  const shards = Array.from({ length: Math.max(1, n) }, (_, i) => ({
+    size: initial[i] ?? 0,
     byStream: new Map<StreamData, StreamData>(),
   }));
   for (const u of units) {
@@ -99,7 +120,7 @@ export function splitStreams(streams: readonly StreamData[], n: number): StreamD
     }
     part.chunks.push(...u.chunks);
   }
-  return shards.filter((s) => s.byStream.size > 0).map((s) => [...s.byStream.values()]);
+  return shards.map((s) => [...s.byStream.values()]);
 }
 
 export function toWire(streams: readonly StreamData[]): WireStream[] {
