@@ -146,7 +146,7 @@ export class Stream {
     if (desc.closed) return;
     desc.closed = true;
     desc.flushReason = reason;
-    desc.chunk.cutHead();
+    desc.chunk.cutHead(true);
   }
 
   /** Restores chunks from a checkpoint. */
