@@ -146,6 +146,7 @@ export class App {
       }
       this.engine = new Engine({
         executor: this.queryPool,
+        alignQueriesWithStep: cfg.query_range.align_queries_with_step,
         sources,
         limits: (t) => overrides.forTenant(t),
         compilePipeline,

@@ -9,7 +9,7 @@ import { WorkerTaskError } from '../../querier/worker-pool.js';
 import { HttpError } from '../../server/http-error.js';
 import { type Expr, ParseError, parseExpr, QueryKindError } from '../syntax/index.js';
 import { formatGoDuration } from '../syntax/units.js';
-import { executeLogQuery, type PipelineCompiler, streamsToJSON } from './log-query.js';
+import { executeIntervalLogQuery, executeLogQuery, type PipelineCompiler, streamsToJSON } from './log-query.js';
 import type { QueryExecutor } from './shards.js';
 import { QueryStats } from './stats.js';
 import type { StepGrid } from './types.js';
@@ -45,6 +45,8 @@ export interface EngineRunContext {
 
 export interface EngineDeps {
   sources: SourceDeps;
+  /** query_range.align_queries_with_step */
+  alignQueriesWithStep?: boolean;
   /** Query workers for queries with enough data to share out. */
   executor?: QueryExecutor;
   limits: (tenant: string) => QueryLimits;
@@ -101,14 +103,23 @@ export class Engine {
     return this.run(tenant, limits, signal, async (ctx) => {
       if (expr.kind === 'log_selector') {
         checkEntriesLimit(q.limit, limits);
-        const streams = await executeLogQuery(
-          { tenant, selector: expr, startNs, endNs: q.endNs, limit: q.limit, direction: q.direction },
-          ctx,
-        );
+        const req = { tenant, selector: expr, startNs, endNs: q.endNs, limit: q.limit, direction: q.direction };
+        const streams =
+          q.intervalNs > 0n ? await executeIntervalLogQuery(req, q.intervalNs, ctx) : await executeLogQuery(req, ctx);
         return { resultType: 'streams', result: streamsToJSON(streams) };
       }
-      const steps = Number((q.endNs - startNs) / q.stepNs) + 1;
-      const grid: StepGrid = { startNs, stepNs: q.stepNs, steps };
+      let gridStart = startNs;
+      let gridEnd = q.endNs;
+      if (this.deps.alignQueriesWithStep) {
+        // query_range.align_queries_with_step: both ends down to a multiple of the step (ms), as Loki's frontend.
+        const stepMs = q.stepNs / NS_PER_MS;
+        if (stepMs > 0n) {
+          gridStart = (gridStart / NS_PER_MS / stepMs) * stepMs * NS_PER_MS;
+          gridEnd = (gridEnd / NS_PER_MS / stepMs) * stepMs * NS_PER_MS;
+        }
+      }
+      const steps = Number((gridEnd - gridStart) / q.stepNs) + 1;
+      const grid: StepGrid = { startNs: gridStart, stepNs: q.stepNs, steps };
       return this.deps.metrics.evaluate(tenant, expr, grid, false, ctx);
     });
   }

@@ -8,8 +8,8 @@
 // make it into the answer.
 
 import { gatherStreams, type SourceDeps, type StreamData } from '../../querier/sources.js';
-import { type Direction, streamBlocks } from '../../querier/stream-blocks.js';
-import type { DecodedBlock } from '../../storage/chunk/block.js';
+import { type BlockSlice, type Direction, streamBlocks } from '../../querier/stream-blocks.js';
+import { DECODE_ALL, type DecodedBlock } from '../../storage/chunk/block.js';
 import type { Label, Labels } from '../../util/labels.js';
 import { labelsToString, sortLabels } from '../../util/labels.js';
 import { compileMatcher } from '../../util/matchers.js';
@@ -20,7 +20,7 @@ import { TemplateParseError } from '../template/index.js';
 import { compileOrBadRequest } from './plan-errors.js';
 import { MIN_PARALLEL_BYTES, planShards, type QueryExecutor, totalSize, toWire, type WireStream } from './shards.js';
 import type { QueryStats } from './stats.js';
-import { type EntryTime, type OutputEntry, TopEntries } from './top-entries.js';
+import { compareEntries, type EntryTime, type OutputEntry, TopEntries } from './top-entries.js';
 
 /** What remains of a pipeline after its leading line filters: a per-line program. */
 export interface EntryPipeline {
@@ -191,17 +191,8 @@ export async function executeLogQuery(req: LogQueryRequest, ctx: LogQueryContext
   } else {
     ({ top, outputs } = await scanLogStreams(streams, req, ctx));
   }
-  const grouped = new Map<string, ResultStream>();
-  for (const e of top.drain()) {
-    let g = grouped.get(e.streamKey);
-    if (!g) {
-      g = { key: e.streamKey, labels: outputs.get(e.streamKey)!, entries: [] };
-      grouped.set(e.streamKey, g);
-    }
-    g.entries.push(e);
-  }
   ctx.stats.entriesReturned = top.size;
-  return [...grouped.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return groupEntries(top.drain(), outputs);
 }
 
 function countChunks(streams: StreamData[], stats: QueryStats): void {
@@ -214,44 +205,59 @@ function countChunks(streams: StreamData[], stats: QueryStats): void {
   }
 }
 
-async function readStream(
-  stream: StreamData,
-  req: LogQueryRequest,
-  ctx: Pick<LogQueryContext, 'stats' | 'signal'>,
-  filters: LineFilter[],
-  pipeline: EntryPipeline | null,
-  top: TopEntries,
-  outputs: Map<string, Labels>,
-): Promise<void> {
-  const backward = req.direction === 'backward';
-  const perLine = pipeline?.forStream(stream.labels, stream.key) ?? null;
-  const clock = new BlockClock();
-  const t: EntryTime = { ms: 0, sub: 0 };
-  let sel = new Uint32Array(1024);
-  const blocks = streamBlocks(stream, {
-    fromNs: req.startNs,
-    throughNs: req.endNs,
-    direction: req.direction,
-    decode: { lines: true, metadata: true },
-    signal: ctx.signal,
-  });
-  for await (const { block, lo, hi } of blocks) {
-    clock.reset(block.baseNs);
-    // The whole block is out of reach once the heap is full of better entries.
-    if (top.full && !top.admits(clock.timeOf(block.ts[backward ? hi - 1 : lo]!, t))) break;
-    countBlock(block, lo, hi, ctx.stats);
-    if (sel.length < hi - lo) sel = new Uint32Array(hi - lo);
+/** Per-stream state for turning a block's selected entries into output entries. */
+class EntryEmitter {
+  private readonly clock = new BlockClock();
+  private readonly t: EntryTime = { ms: 0, sub: 0 };
+  private sel = new Uint32Array(1024);
+  private readonly perLine: StreamEntryPipeline | null;
+
+  constructor(
+    private readonly stream: StreamData,
+    private readonly backward: boolean,
+    private readonly filters: LineFilter[],
+    pipeline: EntryPipeline | null,
+    private readonly outputs: Map<string, Labels>,
+    private readonly stats: QueryStats,
+  ) {
+    this.perLine = pipeline?.forStream(stream.labels, stream.key) ?? null;
+  }
+
+  /** Time of the block entry nearest the end the query reads from first. */
+  firstTime(block: DecodedBlock, lo: number, hi: number): EntryTime {
+    this.clock.reset(block.baseNs);
+    return this.clock.timeOf(block.ts[this.backward ? hi - 1 : lo]!, this.t);
+  }
+
+  /**
+   * Filters the entries [lo, hi) of a block and hands the survivors, in query
+   * direction, to `visit`; `admits` is asked first with the bare time so that
+   * a reader can stop before lines are decoded. Returns false when stopped.
+   */
+  emit(
+    block: DecodedBlock,
+    lo: number,
+    hi: number,
+    admits: (t: EntryTime) => boolean,
+    visit: (e: OutputEntry) => void,
+  ): boolean {
+    this.clock.reset(block.baseNs);
+    countBlock(block, lo, hi, this.stats);
+    if (this.sel.length < hi - lo) this.sel = new Uint32Array(hi - lo);
+    const sel = this.sel;
     let n = 0;
     for (let i = lo; i < hi; i++) sel[n++] = i;
-    for (const f of filters) {
+    for (const f of this.filters) {
       n = f.filterBlock(block.lines, block.offsets, sel, n, sel);
       if (n === 0) break;
     }
-    ctx.stats.postFilterLines += n;
+    this.stats.postFilterLines += n;
+    const t = this.t;
+    const { stream, outputs, perLine } = this;
     for (let k = 0; k < n; k++) {
-      const i = sel[backward ? n - 1 - k : k]!;
-      clock.timeOf(block.ts[i]!, t);
-      if (!top.admits(t)) return;
+      const i = sel[this.backward ? n - 1 - k : k]!;
+      this.clock.timeOf(block.ts[i]!, t);
+      if (!admits(t)) return false;
       const line = block.lines.toString('utf8', block.offsets[i], block.offsets[i + 1]);
       const metadata = block.metadata?.[i] ?? NO_LABELS;
       let key = stream.key;
@@ -269,9 +275,123 @@ async function readStream(
       } else if (!outputs.has(key)) {
         outputs.set(key, stream.labels);
       }
-      top.push({ ms: t.ms, sub: t.sub, streamKey: key, line: outLine });
+      visit({ ms: t.ms, sub: t.sub, streamKey: key, line: outLine });
     }
+    return true;
   }
+}
+
+async function readStream(
+  stream: StreamData,
+  req: LogQueryRequest,
+  ctx: Pick<LogQueryContext, 'stats' | 'signal'>,
+  filters: LineFilter[],
+  pipeline: EntryPipeline | null,
+  top: TopEntries,
+  outputs: Map<string, Labels>,
+): Promise<void> {
+  const emitter = new EntryEmitter(stream, req.direction === 'backward', filters, pipeline, outputs, ctx.stats);
+  const admits = (t: EntryTime) => top.admits(t);
+  const push = (e: OutputEntry) => top.push(e);
+  const blocks = streamBlocks(stream, {
+    fromNs: req.startNs,
+    throughNs: req.endNs,
+    direction: req.direction,
+    decode: DECODE_ALL,
+    signal: ctx.signal,
+  });
+  for await (const { block, lo, hi } of blocks) {
+    // The whole block is out of reach once the heap is full of better entries.
+    if (top.full && !top.admits(emitter.firstTime(block, lo, hi))) break;
+    if (!emitter.emit(block, lo, hi, admits, push)) return;
+  }
+}
+
+/**
+ * Log queries with `interval`: Loki walks all streams merged in query order
+ * and keeps an entry only when it is at least `interval` after (or before,
+ * backward) the last one kept, up to `limit` entries. Streams are read block
+ * by block and merged through a heap of per-stream cursors.
+ */
+export async function executeIntervalLogQuery(
+  req: LogQueryRequest,
+  intervalNs: bigint,
+  ctx: LogQueryContext,
+): Promise<ResultStream[]> {
+  const matchers = req.selector.matchers.map(compileMatcher);
+  const { filters, rest } = splitLeadingFilters(req.selector.stages);
+  const pipeline = rest.length > 0 ? compileOrBadRequest(() => ctx.compilePipeline(rest), stageErrors) : null;
+  const streams = await gatherStreams(ctx.sources, req.tenant, matchers, req.startNs, req.endNs - 1n);
+  countChunks(streams, ctx.stats);
+  const backward = req.direction === 'backward';
+  const outputs = new Map<string, Labels>();
+  const all = () => true;
+
+  interface Cursor {
+    blocks: AsyncGenerator<BlockSlice>;
+    emitter: EntryEmitter;
+    buf: OutputEntry[];
+    pos: number;
+  }
+  const fill = async (c: Cursor): Promise<boolean> => {
+    while (c.pos >= c.buf.length) {
+      const next = await c.blocks.next();
+      if (next.done) return false;
+      c.buf = [];
+      c.pos = 0;
+      const { block, lo, hi } = next.value;
+      c.emitter.emit(block, lo, hi, all, (e) => c.buf.push(e));
+    }
+    return true;
+  };
+  const sign = backward ? -1 : 1;
+  const before = (a: Cursor, b: Cursor) => compareEntries(a.buf[a.pos]!, b.buf[b.pos]!) * sign < 0;
+  const live: Cursor[] = [];
+  for (const stream of streams) {
+    const c: Cursor = {
+      blocks: streamBlocks(stream, {
+        fromNs: req.startNs,
+        throughNs: req.endNs,
+        direction: req.direction,
+        decode: DECODE_ALL,
+        signal: ctx.signal,
+      }),
+      emitter: new EntryEmitter(stream, backward, filters, pipeline, outputs, ctx.stats),
+      buf: [],
+      pos: 0,
+    };
+    if (await fill(c)) live.push(c);
+  }
+  const kept: OutputEntry[] = [];
+  let last: bigint | null = null;
+  while (live.length > 0 && kept.length < req.limit) {
+    let best = 0;
+    for (let i = 1; i < live.length; i++) if (before(live[i]!, live[best]!)) best = i;
+    const c = live[best]!;
+    const e = c.buf[c.pos++]!;
+    const ts = entryNs(e);
+    if (last === null || (backward ? ts <= last - intervalNs : ts >= last + intervalNs)) {
+      kept.push(e);
+      last = ts;
+    }
+    if (!(await fill(c))) live.splice(best, 1);
+  }
+  for (const c of live) await c.blocks.return(undefined);
+  ctx.stats.entriesReturned = kept.length;
+  return groupEntries(kept, outputs);
+}
+
+function groupEntries(entries: readonly OutputEntry[], outputs: Map<string, Labels>): ResultStream[] {
+  const grouped = new Map<string, ResultStream>();
+  for (const e of entries) {
+    let g = grouped.get(e.streamKey);
+    if (!g) {
+      g = { key: e.streamKey, labels: outputs.get(e.streamKey)!, entries: [] };
+      grouped.set(e.streamKey, g);
+    }
+    g.entries.push(e);
+  }
+  return [...grouped.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 const NO_LABELS: readonly Label[] = [];

@@ -2,7 +2,7 @@
 // Loki's parameters, response envelopes and errors (including the legacy
 // /api/prom routes).
 import { type Engine, parseQuery, responseJSON } from '../../logql/engine/engine.js';
-import { ParseError, parseMatchers, QueryKindError } from '../../logql/syntax/index.js';
+import { ParseError, parseExpr, parseMatchers, prettifyExpr, QueryKindError } from '../../logql/syntax/index.js';
 import { Messages } from '../../messages.js';
 import type { MetadataQuerier } from '../../querier/metadata.js';
 import { labelsToRecord } from '../../util/labels.js';
@@ -11,7 +11,7 @@ import { formatRFC3339Nano } from '../../util/time.js';
 import { readForm } from '../body.js';
 import { HttpError } from '../http-error.js';
 import { bounds, parseInstantQuery, parseRangeQuery } from '../params.js';
-import { sendJSON } from '../respond.js';
+import { sendBody, sendJSON } from '../respond.js';
 import type { RequestContext, Router } from '../router.js';
 import { resolveTenant, type TenantOptions } from '../tenant.js';
 
@@ -111,5 +111,20 @@ export function registerQueryRoutes(router: Router, deps: QueryRouteDeps): void 
     sendJSON(ctx, { status: 'success', data: result.map(labelsToRecord) });
   };
   router.add(methods, '/loki/api/v1/series', series);
+
+  // Loki serves format_query without a tenant: it only parses.
+  router.add(methods, '/loki/api/v1/format_query', async (ctx) => {
+    const form = await readForm(ctx);
+    let body: { status: string; data?: string; error?: string };
+    let status = 200;
+    try {
+      body = { status: 'success', data: prettifyExpr(parseExpr(form.get('query') ?? '')) };
+    } catch (err) {
+      if (!(err instanceof ParseError || err instanceof QueryKindError)) throw err;
+      status = 400;
+      body = { status: 'invalid-query', error: err.message };
+    }
+    sendBody(ctx, status, 'application/json; charset=utf-8', `${JSON.stringify(body)}\n`);
+  });
   router.add(methods, '/api/prom/series', series);
 }
