@@ -3,6 +3,7 @@
 // out-of-order writes spread over blocks) are merged and exact duplicates
 // (same time, same line, same metadata) dropped, so every entry is seen once.
 import {
+  ChunkCorruptError,
   DECODE_ALL,
   type DecodedBlock,
   type DecodeOptions,
@@ -28,7 +29,23 @@ export interface BlockReadOptions {
 interface Piece {
   minNs: bigint;
   maxNs: bigint;
+  /** Names the chunk in errors. */
+  source: string;
   load(decode: DecodeOptions): DecodedBlock;
+}
+
+function sourceOf(c: ChunkHandle): string {
+  return c.storeKey ?? `in ingester memory of stream ${c.minNs}-${c.maxNs}`;
+}
+
+/** Decodes a piece; a checksum failure names the chunk, so operators can find it. */
+function loadPiece(p: Piece, decode: DecodeOptions): DecodedBlock {
+  try {
+    return p.load(decode);
+  } catch (err) {
+    if (err instanceof ChunkCorruptError) throw new ChunkCorruptError(`chunk ${p.source} is corrupt: ${err.message}`);
+    throw err;
+  }
 }
 
 /** Index of the first element >= x in an ascending array (binary search). */
@@ -49,25 +66,31 @@ export function relativeOffset(ns: bigint, base: bigint): number {
   return Number(d);
 }
 
-function piecesOf(c: OpenChunk, fromNs: bigint, throughNs: bigint): Piece[] {
+function piecesOf(c: OpenChunk, source: string, fromNs: bigint, throughNs: bigint): Piece[] {
   const out: Piece[] = [];
   const lo = relativeOffset(fromNs, c.baseNs);
   const hi = relativeOffset(throughNs, c.baseNs);
   for (const b of c.blocks) {
     if (b.count === 0 || b.maxOff < lo || b.minOff >= hi) continue;
-    out.push(storedPiece(b, c));
+    out.push(storedPiece(b, c, source));
   }
   const h = c.head;
   if (h && h.count > 0 && h.ts[h.count - 1]! >= lo && h.ts[0]! < hi) {
-    out.push({ minNs: h.baseNs + BigInt(h.ts[0]!), maxNs: h.baseNs + BigInt(h.ts[h.count - 1]!), load: () => h });
+    out.push({
+      minNs: h.baseNs + BigInt(h.ts[0]!),
+      maxNs: h.baseNs + BigInt(h.ts[h.count - 1]!),
+      source,
+      load: () => h,
+    });
   }
   return out;
 }
 
-function storedPiece(b: StoredBlock, c: OpenChunk): Piece {
+function storedPiece(b: StoredBlock, c: OpenChunk, source: string): Piece {
   return {
     minNs: c.baseNs + BigInt(b.minOff),
     maxNs: c.baseNs + BigInt(b.maxOff),
+    source,
     load: (decode) => decodeBlock(b, c.codec, c.baseNs, decode),
   };
 }
@@ -118,21 +141,33 @@ export async function* streamBlocks(stream: StreamData, opts: BlockReadOptions):
   if (opts.direction === 'backward') groups.reverse();
   const prefetch = Math.max(1, opts.prefetch ?? 2);
   const opening: Array<Promise<OpenChunk[]>> = [];
-  const openGroup = (g: ChunkHandle[]): Promise<OpenChunk[]> => Promise.all(g.map((c) => c.open(opts.signal)));
+  const openGroup = (g: ChunkHandle[]): Promise<OpenChunk[]> =>
+    Promise.all(
+      g.map((c) =>
+        c.open(opts.signal).catch((err: unknown) => {
+          if (err instanceof ChunkCorruptError)
+            throw new ChunkCorruptError(`chunk ${sourceOf(c)} is corrupt: ${err.message}`);
+          throw err;
+        }),
+      ),
+    );
   for (let i = 0; i < Math.min(prefetch, groups.length); i++) opening.push(openGroup(groups[i]!));
   for (let gi = 0; gi < groups.length; gi++) {
     const opened = await opening[gi]!;
     if (gi + prefetch < groups.length) opening.push(openGroup(groups[gi + prefetch]!));
     // Exact block bounds may show that chunks with overlapping ms bounds do not really overlap.
     const pieces: Piece[] = [];
-    for (const c of opened) pieces.push(...piecesOf(c, opts.fromNs, opts.throughNs));
+    opened.forEach((c, i) => {
+      pieces.push(...piecesOf(c, sourceOf(groups[gi]![i]!), opts.fromNs, opts.throughNs));
+    });
     pieces.sort(byMin);
     const runs = overlapGroups(pieces);
     if (opts.direction === 'backward') runs.reverse();
     for (const run of runs) {
       opts.signal?.throwIfAborted();
       // Telling duplicates apart needs the lines, whatever the caller asked for.
-      const block = run.length === 1 ? run[0]!.load(opts.decode) : mergeBlocks(run.map((p) => p.load(DECODE_ALL)));
+      const block =
+        run.length === 1 ? loadPiece(run[0]!, opts.decode) : mergeBlocks(run.map((p) => loadPiece(p, DECODE_ALL)));
       const slice = sliceOf(block, opts.fromNs, opts.throughNs);
       if (slice.hi > slice.lo) yield slice;
     }
