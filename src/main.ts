@@ -30,11 +30,11 @@ async function runServer(args: string[]): Promise<number> {
   });
   const log = rootLogger.child({ caller: 'main' });
   if (loaded.printConfig) process.stderr.write(printConfigText(cfg, VERSION));
+  for (const w of loaded.warnings) log.warn(w);
   if (loaded.verifyConfig) {
     log.info('config is valid');
     return 0;
   }
-  for (const w of loaded.warnings) log.warn(w);
 
   const app = new App({ config: cfg, targets: loaded.target });
   let stopping: Promise<void> | null = null;
