@@ -13,11 +13,14 @@ import { warmUpEngine } from '../logql/engine/warm-up.js';
 import { parseStreamLabels } from '../logql/syntax/index.js';
 import { MetadataQuerier } from '../querier/metadata.js';
 import type { SourceDeps } from '../querier/sources.js';
+import { parseTailRequest, TailService } from '../querier/tail.js';
 import { defaultPoolSize, WorkerPool } from '../querier/worker-pool.js';
+import { HttpError } from '../server/http-error.js';
 import { registerOpsRoutes, type ServiceState } from '../server/routes/ops.js';
 import { pushHandler } from '../server/routes/push.js';
 import { registerQueryRoutes } from '../server/routes/query.js';
 import { HttpServer } from '../server/server.js';
+import { resolveTenantOf } from '../server/tenant.js';
 import { codecFromName } from '../storage/chunk/compression.js';
 import { createStore } from '../storage/create-store.js';
 import type { Store } from '../storage/store.js';
@@ -55,6 +58,7 @@ export class App {
   distributor?: Distributor;
   engine?: Engine;
   queryPool?: WorkerPool;
+  tail?: TailService;
   private state: State = 'New';
   private port = 0;
 
@@ -153,6 +157,34 @@ export class App {
         metrics: new MetricQueryEvaluator(),
       });
       registerQueryRoutes(this.server.router, { engine: this.engine, metadata: new MetadataQuerier(sources), tenants });
+      if (this.ingester) {
+        const tail = new TailService({
+          hub: this.ingester.tails,
+          sources,
+          compilePipeline,
+          limits: (t) => overrides.forTenant(t),
+          maxDurationMs: cfg.querier.tail_max_duration,
+          registry: this.registry,
+          logger: componentLogger('tail'),
+        });
+        this.tail = tail;
+        for (const [path, legacy] of [
+          ['/loki/api/v1/tail', false],
+          ['/api/prom/tail', true],
+        ] as const) {
+          this.server.addUpgrade(path, (req, socket, head, url) => {
+            const tenant = resolveTenantOf(req, tenants);
+            tail.upgrade(req, socket, head, parseTailRequest(url.searchParams, tenant, legacy));
+          });
+          // A plain request is refused the way Loki's WebSocket upgrader refuses it.
+          this.server.router.add(['GET'], path, () => {
+            throw new HttpError(
+              400,
+              "websocket: the client is not using the websocket protocol: 'upgrade' token not found in 'Connection' header",
+            );
+          });
+        }
+      }
     }
 
     const services: ServiceState[] = [...this.modules].map((name) => ({ name, state: () => this.state }));
@@ -183,6 +215,7 @@ export class App {
     if (this.state === 'Stopping' || this.state === 'Terminated') return;
     this.state = 'Stopping';
     this.logger.info('Skald stopping');
+    this.tail?.close();
     await this.server.close();
     await this.ingester?.stop();
     await this.queryPool?.close();

@@ -14,6 +14,7 @@ import { formatGoTime, secNanosToNs } from '../util/time.js';
 import { ByteWriter } from '../util/varint.js';
 import { TenantInstance } from './instance.js';
 import type { ChunkDesc, FailedEntry, Stream } from './stream.js';
+import { TailHub } from './tail-hub.js';
 import { RECORD_ENTRIES, type WalStreamEntries, writeEntriesRecord, writeSeriesRecord } from './wal/record.js';
 import { WriteAheadLog } from './wal/wal.js';
 
@@ -180,6 +181,8 @@ export interface IngesterDeps {
 
 export class Ingester {
   private readonly instances = new Map<string, TenantInstance>();
+  /** Live tailers of pushed entries. */
+  readonly tails = new TailHub();
   private readonly m: IngesterMetrics;
   private wal: WriteAheadLog | null = null;
   private readonly walWriter = new ByteWriter(1 << 20);
@@ -296,7 +299,10 @@ export class Ingester {
     for (const s of streams) {
       const stream = this.stream(inst, s.labels, s.key);
       const res = stream.push(s.entries, now);
-      if (res.accepted.length > 0) logged.push({ labels: s.key, entries: res.accepted });
+      if (res.accepted.length > 0) {
+        logged.push({ labels: s.key, entries: res.accepted });
+        if (this.tails.active) this.tails.notify(tenant, stream.labels, stream.key, res.accepted);
+      }
       if (res.failed.length > 0) {
         let bytes = 0;
         for (const f of res.failed) bytes += f.size;

@@ -1,8 +1,9 @@
 // The HTTP server: one node:http server, the route table of the components a
 // target runs, request metrics with Loki's names, and the mapping from thrown
 // errors to Loki's error responses.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { Histogram, type Registry } from 'prom-client';
 import { Messages } from '../messages.js';
 import type { Logger } from '../util/log.js';
@@ -21,10 +22,14 @@ export interface HttpServerOptions {
   idleTimeoutMs?: number;
 }
 
+/** Handles a WebSocket upgrade; throws HttpError to refuse it with a plain HTTP answer. */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) => void;
+
 export class HttpServer {
   readonly router = new Router();
   readonly server: Server;
   private readonly duration: Histogram;
+  private readonly upgrades = new Map<string, UpgradeHandler>();
 
   constructor(private readonly opts: HttpServerOptions) {
     this.duration = new Histogram({
@@ -41,6 +46,39 @@ export class HttpServer {
       },
     );
     this.server.headersTimeout = 60_000;
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
+  }
+
+  /** Routes WebSocket upgrades of `path` (exact) to `handler`. */
+  addUpgrade(path: string, handler: UpgradeHandler): void {
+    this.upgrades.set(path, handler);
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const handler = this.upgrades.get(url.pathname);
+    const refuse = (status: number, message: string) => {
+      const body = `${message}\n`;
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    };
+    if (!handler) {
+      refuse(404, Messages.notFound);
+      return;
+    }
+    try {
+      handler(req, socket, head, url);
+    } catch (err) {
+      if (err instanceof HttpError) refuse(err.status, err.message);
+      else {
+        this.opts.logger.error('websocket upgrade failed', {
+          path: url.pathname,
+          err: err instanceof Error ? err.message : String(err),
+        });
+        refuse(500, err instanceof Error ? err.message : String(err));
+      }
+    }
   }
 
   async listen(): Promise<number> {

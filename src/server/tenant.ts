@@ -1,6 +1,8 @@
 // Tenant resolution from X-Scope-OrgID, with the rules of Loki (dskit's
 // tenant package): with auth disabled everything belongs to "fake"; with auth
 // enabled the header is required and must be a valid tenant ID.
+
+import type { IncomingMessage } from 'node:http';
 import { Messages } from '../messages.js';
 import { HttpError } from './http-error.js';
 import type { RequestContext } from './router.js';
@@ -25,8 +27,17 @@ export interface TenantOptions {
 
 /** The tenants of a request; more than one only for cross-tenant queries. */
 export function resolveTenants(ctx: RequestContext, opts: TenantOptions, allowMultiple: boolean): string[] {
+  return tenantsOfRequest(ctx.req, opts, allowMultiple);
+}
+
+/** The single tenant of a raw request (WebSocket upgrades have no RequestContext). */
+export function resolveTenantOf(req: IncomingMessage, opts: TenantOptions): string {
+  return tenantsOfRequest(req, opts, false)[0]!;
+}
+
+function tenantsOfRequest(req: IncomingMessage, opts: TenantOptions, allowMultiple: boolean): string[] {
   if (!opts.authEnabled) return [FAKE_TENANT];
-  const header = ctx.req.headers['x-scope-orgid'];
+  const header = req.headers['x-scope-orgid'];
   const raw = Array.isArray(header) ? header[0] : header;
   if (!raw) throw new HttpError(401, Messages.noOrgId);
   const ids = raw.split('|');
