@@ -6,6 +6,7 @@ import { Distributor } from '../distributor/distributor.js';
 import { Ingester } from '../ingester/ingester.js';
 import { DiscardMetrics } from '../limits/discarded.js';
 import { Overrides } from '../limits/overrides.js';
+import { RuntimeConfigManager } from '../limits/runtime-config-manager.js';
 import { Engine } from '../logql/engine/engine.js';
 import { MetricQueryEvaluator } from '../logql/engine/metric-query.js';
 import { createPipelineCompiler } from '../logql/engine/pipeline.js';
@@ -59,6 +60,7 @@ export class App {
   engine?: Engine;
   queryPool?: WorkerPool;
   tail?: TailService;
+  runtimeConfig?: RuntimeConfigManager;
   private state: State = 'New';
   private port = 0;
 
@@ -88,6 +90,16 @@ export class App {
     const tenants = { authEnabled: cfg.auth_enabled, multiTenantQueries: cfg.querier.multi_tenant_queries_enabled };
     const overrides = new Overrides(cfg.limits_config);
     const discarded = new DiscardMetrics(this.registry);
+    const runtimeConfig = new RuntimeConfigManager({
+      files: cfg.runtime_config.file,
+      periodMs: cfg.runtime_config.period,
+      defaults: { limits: cfg.limits_config, operational: cfg.operational_config },
+      overrides,
+      registry: this.registry,
+      logger: componentLogger('runtime-config'),
+    });
+    await runtimeConfig.start();
+    this.runtimeConfig = runtimeConfig;
 
     if (has('ingester') || has('querier'))
       this.store = await createStore(cfg, { registry: this.registry, logger: this.logger });
@@ -110,7 +122,13 @@ export class App {
           wal: { enabled: ic.wal.enabled, dir: ic.wal.dir, checkpointDurationMs: ic.wal.checkpoint_duration },
           parseLabels,
         },
-        { store: this.store!, registry: this.registry, logger: componentLogger('ingester'), discarded },
+        {
+          store: this.store!,
+          registry: this.registry,
+          logger: componentLogger('ingester'),
+          discarded,
+          limits: (t) => overrides.forTenant(t),
+        },
       );
       await this.ingester.start();
     }
@@ -193,6 +211,7 @@ export class App {
       services,
       notReadyReason: () => (this.ingester && !this.ingester.ready ? 'Ingester not ready: replaying the WAL' : null),
       renderConfig: (mode) => renderConfigYaml(cfg, mode),
+      renderRuntimeConfig: (mode) => runtimeConfig.render(mode),
       flush: this.ingester ? () => this.ingester!.flushAll() : undefined,
       shutdownIngester: this.ingester ? (flush) => (flush ? this.ingester!.stop() : Promise.resolve()) : undefined,
     });
@@ -216,6 +235,7 @@ export class App {
     this.state = 'Stopping';
     this.logger.info('Skald stopping');
     this.tail?.close();
+    this.runtimeConfig?.stop();
     await this.server.close();
     await this.ingester?.stop();
     await this.queryPool?.close();

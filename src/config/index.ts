@@ -22,6 +22,7 @@ export {
   type RenderMode,
   renderConfig,
   renderConfigYaml,
+  renderRuntimeOverridesYaml,
   reversedConfigLines,
 } from './render.js';
 export { parseS3Url, type ResolvedS3, resolveS3, S3ConfigError } from './s3.js';

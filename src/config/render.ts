@@ -6,8 +6,9 @@
 import { Document } from 'yaml';
 import { defaultValue } from './schema/defaults.js';
 import type { BlockSpec, Spec } from './schema/dsl.js';
+import { limitsConfigBlock } from './schema/limits-config.js';
 import { configBlock } from './schema/root.js';
-import type { SkaldConfig } from './types.js';
+import type { LimitsConfig, SkaldConfig } from './types.js';
 import { formatBase2Bytes, formatByteSize } from './values/bytesize.js';
 import { formatFlagTime } from './values/daytime.js';
 import { formatGoDuration, formatPromDuration } from './values/duration.js';
@@ -47,6 +48,24 @@ export function renderConfigYaml(config: SkaldConfig, mode: RenderMode = 'all', 
       data = renderBlock(configBlock, config, options);
   }
   return toYaml(data);
+}
+
+/**
+ * YAML for `GET /runtime_config`: every tenant's effective limits, or with
+ * `diff` only the values that differ from the `limits_config` defaults.
+ */
+export function renderRuntimeOverridesYaml(
+  overrides: Readonly<Record<string, LimitsConfig>>,
+  defaults: LimitsConfig,
+  mode: 'all' | 'diff',
+): string {
+  const base = renderBlock(limitsConfigBlock, defaults, {});
+  const out: { [key: string]: Rendered } = {};
+  for (const tenant of Object.keys(overrides).sort()) {
+    const rendered = renderBlock(limitsConfigBlock, overrides[tenant], {});
+    out[tenant] = mode === 'diff' ? diffRendered(base, rendered) : rendered;
+  }
+  return toYaml({ overrides: out });
 }
 
 /** The printed form of the whole config. */

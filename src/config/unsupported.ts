@@ -128,19 +128,11 @@ export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
 
   // Limits not enforced yet.
   ...[
-    'ingestion_rate_strategy',
-    'ingestion_rate_mb',
-    'ingestion_burst_size_mb',
-    'per_stream_rate_limit',
-    'per_stream_rate_limit_burst',
-    'max_streams_per_user',
-    'max_global_streams_per_user',
     'max_chunks_per_query',
     'max_query_parallelism',
     'tsdb_max_query_parallelism',
     'split_queries_by_interval',
     'max_cache_freshness_per_query',
-    'max_concurrent_tail_requests',
     'cardinality_limit',
     'max_streams_matchers_per_query',
     'shard_streams',

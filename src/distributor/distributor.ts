@@ -7,6 +7,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { IngestStream } from '../ingester/ingester.js';
 import type { DiscardMetrics } from '../limits/discarded.js';
 import { Reason } from '../limits/discarded.js';
+import { RateLimiter } from '../limits/rate-limiter.js';
 import { Messages } from '../messages.js';
 import { type Label, type Labels, labelsToString, sortLabels } from '../util/labels.js';
 import type { PushRequest } from './push-request.js';
@@ -21,7 +22,12 @@ import {
 
 export interface DistributorLimits extends ValidationLimits {
   discover_service_name: readonly string[];
+  ingestion_rate_strategy: string;
+  ingestion_rate_mb: number;
+  ingestion_burst_size_mb: number;
 }
+
+const MB = 1024 * 1024;
 
 /** Where validated streams go: the local ingester, or ingesters over the network. */
 export interface IngesterClient {
@@ -55,6 +61,7 @@ export class Distributor {
   private readonly linesReceived: Counter;
   private readonly metadataBytesReceived: Counter;
   private labelCache = new Map<string, { labels: Labels; key: string } | { error: string }>();
+  private readonly rateLimiters = new Map<string, RateLimiter>();
 
   constructor(private readonly deps: DistributorDeps) {
     const r = [deps.registry];
@@ -90,6 +97,27 @@ export class Distributor {
     if (this.labelCache.size >= LABEL_CACHE_SIZE) this.labelCache = new Map();
     this.labelCache.set(text, hit);
     return hit;
+  }
+
+  /**
+   * Bytes per second a tenant may ingest through this distributor: with the
+   * global strategy the tenant's rate is shared by all distributors (one here).
+   */
+  private rateLimit(limits: DistributorLimits): number {
+    const distributors = 1;
+    const rate = limits.ingestion_rate_mb * MB;
+    return limits.ingestion_rate_strategy === 'global' ? rate / distributors : rate;
+  }
+
+  private allowIngestion(tenant: string, limits: DistributorLimits, nowMs: number, bytes: number): boolean {
+    const limit = this.rateLimit(limits);
+    const burst = limits.ingestion_burst_size_mb * MB;
+    let limiter = this.rateLimiters.get(tenant);
+    if (!limiter) {
+      limiter = new RateLimiter(limit, burst, nowMs);
+      this.rateLimiters.set(tenant, limiter);
+    } else limiter.setLimits(limit, burst);
+    return limiter.allowN(nowMs, bytes);
   }
 
   /** Validates and stores a push; resolves when durable, throws PushError for a non-204 answer. */
@@ -136,6 +164,15 @@ export class Distributor {
     if (streams.length === 0) {
       if (validationError) throw validationError;
       return;
+    }
+    // The tenant's ingestion rate applies to the whole request, valid entries only (as Loki).
+    if (!this.allowIngestion(tenant, limits, nowMs, bytes)) {
+      for (const st of streams) {
+        let b = 0;
+        for (const e of st.entries) b += entrySize(e);
+        this.deps.discarded.add(Reason.RateLimited, tenant, st.entries.length, b);
+      }
+      throw new PushError(429, Messages.rateLimited(tenant, Math.trunc(this.rateLimit(limits)), lines, bytes));
     }
     try {
       await this.deps.ingester.push(tenant, streams);

@@ -15,6 +15,7 @@ export interface ValidationLimits {
   creation_grace_period: number;
   max_line_size: number;
   max_line_size_truncate: boolean;
+  max_line_size_truncate_identifier: string;
   max_label_names_per_series: number;
   max_label_name_length: number;
   max_label_value_length: number;
@@ -121,7 +122,13 @@ export function validateEntries(ctx: ValidationContext, key: string, entries: Pu
   let prev: PushEntry | null = null;
   for (const e of entries) {
     if (lim.max_line_size_truncate && lim.max_line_size > 0 && e.line.length > lim.max_line_size) {
-      e.line = e.line.subarray(0, lim.max_line_size);
+      // Cut to leave room for the identifier (as Loki; no room, no cut: the line is then refused).
+      const suffix = lim.max_line_size_truncate_identifier;
+      const keep = lim.max_line_size - Buffer.byteLength(suffix);
+      if (keep > 0) {
+        ctx.discarded.mutated(Reason.LineTooLong, ctx.tenant, 1, e.line.length - keep);
+        e.line = suffix ? Buffer.concat([e.line.subarray(0, keep), Buffer.from(suffix)]) : e.line.subarray(0, keep);
+      }
     }
     const err = validateEntry(ctx, key, e);
     if (err) {

@@ -2,8 +2,10 @@
 // chunks, makes each push durable in the WAL before acknowledging it, and
 // flushes chunks to the store when they are full, idle or old enough.
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { PushEntry } from '../distributor/push-request.js';
+import { entrySize, type PushEntry } from '../distributor/push-request.js';
 import { type DiscardMetrics, Reason } from '../limits/discarded.js';
+import { RateLimiter } from '../limits/rate-limiter.js';
+import { Messages } from '../messages.js';
 import { decodeChunk, MemChunk } from '../storage/chunk/chunk.js';
 import { type Codec, codecName } from '../storage/chunk/compression.js';
 import type { Store } from '../storage/store.js';
@@ -13,7 +15,7 @@ import type { CompiledMatcher } from '../util/matchers.js';
 import { formatGoTime, secNanosToNs } from '../util/time.js';
 import { ByteWriter } from '../util/varint.js';
 import { TenantInstance } from './instance.js';
-import type { ChunkDesc, FailedEntry, Stream } from './stream.js';
+import type { ChunkDesc, FailedEntry, Stream, StreamRateLimit } from './stream.js';
 import { TailHub } from './tail-hub.js';
 import { RECORD_ENTRIES, type WalStreamEntries, writeEntriesRecord, writeSeriesRecord } from './wal/record.js';
 import { WriteAheadLog } from './wal/wal.js';
@@ -172,11 +174,35 @@ function metrics(registry: Registry): IngesterMetrics {
   };
 }
 
+/** The per-tenant limits the ingester enforces (from `limits_config` and its overrides). */
+export interface IngesterLimits {
+  /** Bytes per second one stream may take, and the burst above it. */
+  per_stream_rate_limit: number;
+  per_stream_rate_limit_burst: number;
+  /** Active streams per tenant in this ingester, and across all ingesters (0: no limit). */
+  max_streams_per_user: number;
+  max_global_streams_per_user: number;
+}
+
 export interface IngesterDeps {
   store: Store;
   registry: Registry;
   logger: Logger;
   discarded: DiscardMetrics;
+  /** Limits of a tenant; none enforced when absent. */
+  limits?: (tenant: string) => IngesterLimits;
+}
+
+/**
+ * The stream limit of this ingester: the smaller non-zero of the local limit
+ * and the global one shared among ingesters (one ingester, replication one, so
+ * the global limit applies whole). Zero means no limit.
+ */
+function streamCountLimit(l: IngesterLimits): number {
+  const local = l.max_streams_per_user;
+  const global = l.max_global_streams_per_user;
+  if (local > 0 && global > 0) return Math.min(local, global);
+  return local > 0 ? local : global > 0 ? global : 0;
 }
 
 export class Ingester {
@@ -294,21 +320,44 @@ export class Ingester {
     if (this.stopped) throw new IngesterPushError(503, 'Ingester is shutting down');
     const inst = this.instance(tenant);
     const now = Date.now();
+    const limits = this.deps.limits?.(tenant);
     const logged: WalStreamEntries[] = [];
     let lastError: IngesterPushError | null = null;
     for (const s of streams) {
-      const stream = this.stream(inst, s.labels, s.key);
-      const res = stream.push(s.entries, now);
+      let stream = inst.get(s.key);
+      if (!stream) {
+        // A new stream beyond the tenant's limit is refused whole; the other streams go on.
+        const max = limits ? streamCountLimit(limits) : 0;
+        if (max > 0 && inst.streams.size >= max) {
+          let bytes = 0;
+          for (const e of s.entries) bytes += entrySize(e);
+          this.deps.discarded.add(Reason.StreamLimit, tenant, s.entries.length, bytes);
+          lastError = new IngesterPushError(429, Messages.streamLimit(s.key, tenant));
+          continue;
+        }
+        stream = this.stream(inst, s.labels, s.key);
+      }
+      const res = stream.push(s.entries, now, false, limits ? this.streamRate(stream, limits, now) : null);
       if (res.accepted.length > 0) {
         logged.push({ labels: s.key, entries: res.accepted });
         if (this.tails.active) this.tails.notify(tenant, stream.labels, stream.key, res.accepted);
       }
       if (res.failed.length > 0) {
-        let bytes = 0;
-        for (const f of res.failed) bytes += f.size;
-        this.deps.discarded.add(Reason.TooFarBehind, tenant, res.failed.length, bytes);
+        let rateLimited = 0;
+        let rateLimitedBytes = 0;
+        let behindBytes = 0;
+        for (const f of res.failed) {
+          if (f.rateLimited) {
+            rateLimited++;
+            rateLimitedBytes += f.size;
+          } else behindBytes += f.size;
+        }
+        if (rateLimited > 0) this.deps.discarded.add(Reason.StreamRateLimit, tenant, rateLimited, rateLimitedBytes);
+        if (rateLimited < res.failed.length)
+          this.deps.discarded.add(Reason.TooFarBehind, tenant, res.failed.length - rateLimited, behindBytes);
+        // As Loki: the last refused entry decides between 429 (rate) and 400 (too far behind).
         lastError = new IngesterPushError(
-          400,
+          res.failed.at(-1)!.rateLimited ? 429 : 400,
           this.failedEntriesMessage(tenant, stream.key, res.failed, s.entries.length),
         );
       }
@@ -321,6 +370,15 @@ export class Ingester {
       await this.wal.append(w.toBuffer());
     }
     if (lastError) throw lastError;
+  }
+
+  /** The stream's rate limiter, following the tenant's current per-stream limits. */
+  private streamRate(stream: Stream, limits: IngesterLimits, nowMs: number): StreamRateLimit {
+    const limit = limits.per_stream_rate_limit;
+    const burst = limits.per_stream_rate_limit_burst;
+    if (stream.rateLimiter) stream.rateLimiter.setLimits(limit, burst);
+    else stream.rateLimiter = new RateLimiter(limit, burst, nowMs);
+    return { limiter: stream.rateLimiter, limit };
   }
 
   private failedEntriesMessage(tenant: string, stream: string, failed: FailedEntry[], total: number): string {

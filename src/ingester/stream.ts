@@ -3,7 +3,10 @@
 // what a stream accepts: exact duplicates of the last entry are dropped
 // silently, entries older than the newest minus half of max_chunk_age are
 // rejected ("entry too far behind"), everything else is accepted in any order.
+
+import { formatByteSize } from '../config/values/bytesize.js';
 import { entrySize, type PushEntry } from '../distributor/push-request.js';
+import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { MemChunk } from '../storage/chunk/chunk.js';
 import type { ChunkRef } from '../storage/index/index-file.js';
 import type { Label, Labels } from '../util/labels.js';
@@ -33,6 +36,15 @@ export interface FailedEntry {
   /** Line plus structured metadata bytes (for discard metrics). */
   size: number;
   reason: string;
+  /** Refused by the per-stream rate limit (a 429) rather than for its time (a 400). */
+  rateLimited: boolean;
+}
+
+/** The per-stream rate limit and the text of its error (Loki's ErrStreamRateLimit). */
+export interface StreamRateLimit {
+  limiter: RateLimiter;
+  /** Bytes per second, for the message. */
+  limit: number;
 }
 
 export interface StreamPushResult {
@@ -49,7 +61,13 @@ function metadataEqual(a: readonly Label[], b: readonly Label[]): boolean {
   return true;
 }
 
+function streamRateLimitReason(limit: number, stream: string, bytes: number): string {
+  return `Per stream rate limit exceeded (limit: ${formatByteSize(limit)}/sec) while attempting to ingest for stream '${stream}' totaling ${formatByteSize(bytes)}, consider splitting a stream via additional labels or contact your Loki administrator to see if the limit can be increased`;
+}
+
 export class Stream {
+  /** The stream's own rate limiter (per_stream_rate_limit), created on first use. */
+  rateLimiter: RateLimiter | null = null;
   chunks: ChunkDesc[] = [];
   /** Entries appended since the stream was created (or replayed). */
   entryCount = 0;
@@ -74,7 +92,12 @@ export class Stream {
    * Appends entries. On replay (`isReplay`) the too-far-behind rule is not
    * applied: those entries were accepted before the restart.
    */
-  push(entries: readonly PushEntry[], nowMs: number, isReplay = false): StreamPushResult {
+  push(
+    entries: readonly PushEntry[],
+    nowMs: number,
+    isReplay = false,
+    rate: StreamRateLimit | null = null,
+  ): StreamPushResult {
     const accepted: PushEntry[] = [];
     const failed: FailedEntry[] = [];
     let bytes = 0;
@@ -89,8 +112,27 @@ export class Stream {
       ) {
         continue;
       }
+      if (!isReplay && rate) {
+        const size = entrySize(e);
+        if (!rate.limiter.allowN(nowMs, size)) {
+          failed.push({
+            sec: e.sec,
+            nanos: e.nanos,
+            size,
+            reason: streamRateLimitReason(rate.limit, this.key, size),
+            rateLimited: true,
+          });
+          continue;
+        }
+      }
       if (!isReplay && this.highestSec !== Number.NEGATIVE_INFINITY && this.isTooFarBehind(e, halfAgeSec)) {
-        failed.push({ sec: e.sec, nanos: e.nanos, size: entrySize(e), reason: this.tooFarBehindReason(e, halfAgeSec) });
+        failed.push({
+          sec: e.sec,
+          nanos: e.nanos,
+          size: entrySize(e),
+          reason: this.tooFarBehindReason(e, halfAgeSec),
+          rateLimited: false,
+        });
         continue;
       }
       let desc = this.chunks.at(-1);

@@ -1,6 +1,7 @@
 // Loki's discard accounting: every entry refused anywhere on the write path is
 // counted in loki_discarded_samples_total and loki_discarded_bytes_total with
-// the reason (Loki's reason names) and the tenant.
+// the reason (Loki's reason names) and the tenant; entries accepted in a changed
+// form (truncated lines) in loki_mutated_samples_total and loki_mutated_bytes_total.
 import { Counter, type Registry } from 'prom-client';
 
 export const Reason = {
@@ -28,6 +29,8 @@ export type DiscardReason = (typeof Reason)[keyof typeof Reason];
 export class DiscardMetrics {
   private readonly samples: Counter;
   private readonly bytes: Counter;
+  private readonly mutatedSamples: Counter;
+  private readonly mutatedBytes: Counter;
 
   constructor(registry: Registry) {
     this.samples = new Counter({
@@ -42,6 +45,24 @@ export class DiscardMetrics {
       labelNames: ['reason', 'tenant'],
       registers: [registry],
     });
+    this.mutatedSamples = new Counter({
+      name: 'loki_mutated_samples_total',
+      help: 'The total number of samples that have been mutated.',
+      labelNames: ['reason', 'tenant'],
+      registers: [registry],
+    });
+    this.mutatedBytes = new Counter({
+      name: 'loki_mutated_bytes_total',
+      help: 'The total number of bytes that have been mutated.',
+      labelNames: ['reason', 'tenant'],
+      registers: [registry],
+    });
+  }
+
+  /** Entries accepted in a changed form (truncated lines), and the bytes removed. */
+  mutated(reason: DiscardReason, tenant: string, samples: number, bytes: number): void {
+    if (samples > 0) this.mutatedSamples.inc({ reason, tenant }, samples);
+    if (bytes > 0) this.mutatedBytes.inc({ reason, tenant }, bytes);
   }
 
   add(reason: DiscardReason, tenant: string, samples: number, bytes: number): void {

@@ -4,6 +4,7 @@ import type { Labels } from '../util/labels.js';
 import { labelsToString } from '../util/labels.js';
 import type { CompiledMatcher } from '../util/matchers.js';
 import { NS_PER_MS } from '../util/time.js';
+import { isMultiTenant, selectTenants, TENANT_LABEL, tenantLabelled } from './multi-tenant.js';
 import type { SourceDeps } from './sources.js';
 
 function msRange(fromNs: bigint, throughNs: bigint): [number, number] {
@@ -13,7 +14,65 @@ function msRange(fromNs: bigint, throughNs: bigint): [number, number] {
 export class MetadataQuerier {
   constructor(private readonly sources: SourceDeps) {}
 
+  /** Label names; a cross-tenant query adds `__tenant_id__` when any tenant has streams. */
   async labelNames(
+    tenant: string,
+    fromNs: bigint,
+    throughNs: bigint,
+    matchers: readonly CompiledMatcher[],
+  ): Promise<string[]> {
+    if (!isMultiTenant(tenant)) return this.tenantLabelNames(tenant, fromNs, throughNs, matchers);
+    const names = new Set<string>();
+    for (const sel of selectTenants(tenant, matchers)) {
+      const found = await this.tenantLabelNames(sel.tenant, fromNs, throughNs, sel.matchers);
+      if (found.length > 0) names.add(TENANT_LABEL);
+      for (const n of found) names.add(n);
+    }
+    return [...names].sort();
+  }
+
+  /** Values of a label; `__tenant_id__` in a cross-tenant query lists the tenants with matching streams. */
+  async labelValues(
+    tenant: string,
+    name: string,
+    fromNs: bigint,
+    throughNs: bigint,
+    matchers: readonly CompiledMatcher[],
+  ): Promise<string[]> {
+    if (!isMultiTenant(tenant)) return this.tenantLabelValues(tenant, name, fromNs, throughNs, matchers);
+    const values = new Set<string>();
+    for (const sel of selectTenants(tenant, matchers)) {
+      if (name === TENANT_LABEL) {
+        if ((await this.tenantLabelNames(sel.tenant, fromNs, throughNs, sel.matchers)).length > 0)
+          values.add(sel.tenant);
+        continue;
+      }
+      for (const v of await this.tenantLabelValues(sel.tenant, name, fromNs, throughNs, sel.matchers)) values.add(v);
+    }
+    return [...values].sort();
+  }
+
+  /** Series matching any of the matcher groups (an empty group matches all). */
+  async series(
+    tenant: string,
+    fromNs: bigint,
+    throughNs: bigint,
+    groups: ReadonlyArray<readonly CompiledMatcher[]>,
+  ): Promise<Labels[]> {
+    if (!isMultiTenant(tenant)) return this.tenantSeries(tenant, fromNs, throughNs, groups);
+    const byKey = new Map<string, Labels>();
+    for (const matchers of groups.length > 0 ? groups : [[]]) {
+      for (const sel of selectTenants(tenant, matchers)) {
+        for (const l of await this.tenantSeries(sel.tenant, fromNs, throughNs, [sel.matchers])) {
+          const t = tenantLabelled(l, sel.tenant);
+          byKey.set(t.key, t.labels);
+        }
+      }
+    }
+    return [...byKey.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, l]) => l);
+  }
+
+  private async tenantLabelNames(
     tenant: string,
     fromNs: bigint,
     throughNs: bigint,
@@ -29,7 +88,7 @@ export class MetadataQuerier {
     return [...names].sort();
   }
 
-  async labelValues(
+  private async tenantLabelValues(
     tenant: string,
     name: string,
     fromNs: bigint,
@@ -48,8 +107,7 @@ export class MetadataQuerier {
     return [...values].sort();
   }
 
-  /** Series matching any of the matcher groups (an empty group matches all). */
-  async series(
+  private async tenantSeries(
     tenant: string,
     fromNs: bigint,
     throughNs: bigint,

@@ -6,10 +6,11 @@ import { chunkKey, decodeChunk, type MemChunk } from '../storage/chunk/chunk.js'
 import type { Codec } from '../storage/chunk/compression.js';
 import type { ChunkRef } from '../storage/index/index-file.js';
 import type { Store } from '../storage/store.js';
-import type { Labels } from '../util/labels.js';
+import { fingerprint, type Labels } from '../util/labels.js';
 import { getOrCreate } from '../util/maps.js';
 import type { CompiledMatcher } from '../util/matchers.js';
 import { msToNs, NS_PER_MS } from '../util/time.js';
+import { isMultiTenant, selectTenants, tenantLabelled } from './multi-tenant.js';
 
 /** A chunk's blocks, ready to decode. */
 export interface OpenChunk {
@@ -206,8 +207,29 @@ export interface SourceDeps {
   store?: Store;
 }
 
-/** Streams matching the matchers with data in [fromNs, throughNs], from every source. */
+/**
+ * Streams matching the matchers with data in [fromNs, throughNs], from every
+ * source; for a cross-tenant query, those of each tenant with `__tenant_id__`.
+ */
 export async function gatherStreams(
+  deps: SourceDeps,
+  tenant: string,
+  matchers: readonly CompiledMatcher[],
+  fromNs: bigint,
+  throughNs: bigint,
+): Promise<StreamData[]> {
+  if (!isMultiTenant(tenant)) return gatherTenantStreams(deps, tenant, matchers, fromNs, throughNs);
+  const out: StreamData[] = [];
+  for (const sel of selectTenants(tenant, matchers)) {
+    for (const s of await gatherTenantStreams(deps, sel.tenant, sel.matchers, fromNs, throughNs)) {
+      const { labels, key } = tenantLabelled(s.labels, sel.tenant);
+      out.push({ ...s, labels, key, fp: fingerprint(key) });
+    }
+  }
+  return out;
+}
+
+async function gatherTenantStreams(
   deps: SourceDeps,
   tenant: string,
   matchers: readonly CompiledMatcher[],

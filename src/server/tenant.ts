@@ -52,3 +52,11 @@ function tenantsOfRequest(req: IncomingMessage, opts: TenantOptions, allowMultip
 export function resolveTenant(ctx: RequestContext, opts: TenantOptions): string {
   return resolveTenants(ctx, opts, false)[0]!;
 }
+
+/**
+ * The tenant of a query: one ID, or with multi_tenant_queries_enabled the
+ * sorted IDs of an `a|b` header joined by `|` (see querier/multi-tenant.ts).
+ */
+export function resolveQueryTenant(ctx: RequestContext, opts: TenantOptions): string {
+  return resolveTenants(ctx, opts, true).join('|');
+}

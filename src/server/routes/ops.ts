@@ -19,6 +19,8 @@ export interface OpsRouteDeps {
   /** Readiness beyond services running (e.g. WAL replayed); the reason when not ready. */
   notReadyReason: () => string | null;
   renderConfig: (mode: 'all' | 'diff' | 'defaults') => string;
+  /** The runtime overrides as YAML; null when no runtime file is configured. */
+  renderRuntimeConfig: (mode: 'all' | 'diff') => string | null;
   flush?: () => Promise<void>;
   shutdownIngester?: (flush: boolean) => Promise<void>;
 }
@@ -53,6 +55,12 @@ export function registerOpsRoutes(router: Router, deps: OpsRouteDeps): void {
     const mode = ctx.url.searchParams.get('mode');
     const m = mode === 'diff' || mode === 'diffs' ? 'diff' : mode === 'defaults' ? 'defaults' : 'all';
     sendBody(ctx, 200, 'text/plain; charset=utf-8', deps.renderConfig(m));
+  });
+
+  router.add(['GET'], '/runtime_config', (ctx) => {
+    const body = deps.renderRuntimeConfig(ctx.url.searchParams.get('mode') === 'diff' ? 'diff' : 'all');
+    if (body === null) sendText(ctx, "runtime config file doesn't exist");
+    else sendBody(ctx, 200, 'text/plain; charset=utf-8', body);
   });
 
   router.add(['GET'], '/services', (ctx) => {

@@ -13,7 +13,7 @@ import { HttpError } from '../http-error.js';
 import { bounds, parseInstantQuery, parseRangeQuery } from '../params.js';
 import { sendBody, sendJSON } from '../respond.js';
 import type { RequestContext, Router } from '../router.js';
-import { resolveTenant, type TenantOptions } from '../tenant.js';
+import { resolveQueryTenant, type TenantOptions } from '../tenant.js';
 
 export interface QueryRouteDeps {
   engine: Engine;
@@ -32,7 +32,7 @@ function selector(text: string): CompiledMatcher[] {
 
 export function registerQueryRoutes(router: Router, deps: QueryRouteDeps): void {
   const methods = ['GET', 'POST'];
-  const tenantOf = (ctx: RequestContext) => resolveTenant(ctx, deps.tenants);
+  const tenantOf = (ctx: RequestContext) => resolveQueryTenant(ctx, deps.tenants);
 
   const queryRange = async (ctx: RequestContext): Promise<void> => {
     const tenant = tenantOf(ctx);
