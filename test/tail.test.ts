@@ -1,46 +1,9 @@
 // Live tailing over WebSocket, as Loki's clients use it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import WebSocket from 'ws';
 import { pushProto } from './helpers/loki-client.js';
 import { type SkaldProcess, startSkald } from './helpers/skald-process.js';
-
-interface TailMessage {
-  streams: Array<{ stream: Record<string, string>; values: [string, string][] }>;
-  dropped_entries?: unknown[];
-}
-
-function nowNs(): bigint {
-  return BigInt(Date.now()) * 1_000_000n;
-}
-
-/** Opens a tail and collects the lines it receives. */
-async function openTail(url: string, query: string, tenant: string, extra: Record<string, string> = {}) {
-  const qs = new URLSearchParams({ query, ...extra });
-  const ws = new WebSocket(`${url.replace('http', 'ws')}/loki/api/v1/tail?${qs}`, {
-    headers: { 'X-Scope-OrgID': tenant },
-  });
-  const lines: Array<{ labels: Record<string, string>; line: string; at: number }> = [];
-  ws.on('message', (data) => {
-    const msg = JSON.parse(data.toString()) as TailMessage;
-    for (const s of msg.streams)
-      for (const [, line] of s.values) lines.push({ labels: s.stream, line, at: Date.now() });
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once('error', reject);
-  });
-  return { ws, lines };
-}
-
-async function waitFor(check: () => boolean, ms = 3000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { nowNs, openTail, waitFor } from './helpers/tail-client.js';
 
 describe('live tail', () => {
   let skald: SkaldProcess;
