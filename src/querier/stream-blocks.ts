@@ -10,6 +10,7 @@ import {
   decodeBlock,
   type StoredBlock,
 } from '../storage/chunk/block.js';
+import { shouldYield, yieldToEventLoop } from '../util/cooperative.js';
 import type { Label } from '../util/labels.js';
 import type { ChunkHandle, OpenChunk, StreamData } from './sources.js';
 
@@ -164,6 +165,7 @@ export async function* streamBlocks(stream: StreamData, opts: BlockReadOptions):
     const runs = overlapGroups(pieces);
     if (opts.direction === 'backward') runs.reverse();
     for (const run of runs) {
+      if (shouldYield()) await yieldToEventLoop();
       opts.signal?.throwIfAborted();
       // Telling duplicates apart needs the lines, whatever the caller asked for.
       const block =
