@@ -129,7 +129,6 @@ export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
   // Limits not enforced yet.
   ...[
     'max_chunks_per_query',
-    'max_query_parallelism',
     'tsdb_max_query_parallelism',
     'split_queries_by_interval',
     'max_cache_freshness_per_query',

@@ -21,6 +21,8 @@ export interface QueryLimits {
   max_query_series: number;
   query_timeout: number;
   max_query_lookback: number;
+  /** Threads one query may use at once (this one and workers); 0 for no limit. */
+  max_query_parallelism: number;
 }
 
 export interface MetricEvaluator {
@@ -163,7 +165,7 @@ export class Engine {
       signal: combined,
       compilePipeline: this.deps.compilePipeline,
       limits,
-      executor: this.deps.executor,
+      executor: limitParallelism(this.deps.executor, limits.max_query_parallelism),
     };
     try {
       const { resultType, result } = await body(ctx);
@@ -176,6 +178,15 @@ export class Engine {
       throw err;
     }
   }
+}
+
+/**
+ * The workers a query may use: with max_query_parallelism N, this thread
+ * and at most N - 1 workers (the frontend's cap on a query's parallel work).
+ */
+export function limitParallelism(executor: QueryExecutor | undefined, max: number): QueryExecutor | undefined {
+  if (!executor || max <= 0 || executor.size <= max - 1) return executor;
+  return { size: Math.max(0, max - 1), run: (task, signal) => executor.run(task, signal) };
 }
 
 function checkEntriesLimit(limit: number, limits: QueryLimits): void {
