@@ -1,5 +1,6 @@
 // The `skald` command. Without a subcommand it runs the server with Loki's
-// flags (`skald -config.file=loki.yaml -target=all`).
+// flags (`skald -config.file=loki.yaml -target=all`); `skald agent` runs the
+// Promtail-compatible log shipper. Subcommands are loaded only when used.
 import { App } from './app/app.js';
 import { CommandLineExit, ConfigError, type LoadedConfig, loadConfig, printConfigText } from './config/index.js';
 import { configureLogging, isLogLevel, rootLogger } from './util/log.js';
@@ -61,8 +62,14 @@ async function runServer(args: string[]): Promise<number> {
   return -1; // keep running until a signal arrives
 }
 
+/** Subcommands: each resolves to its exit code. */
+const SUBCOMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  agent: async (args) => (await import('./agent/main.js')).runAgent(args, process.env),
+};
+
 async function main(argv: string[]): Promise<void> {
-  const code = await runServer(argv);
+  const sub = argv[0] !== undefined ? SUBCOMMANDS[argv[0]] : undefined;
+  const code = sub ? await sub(argv.slice(1)) : await runServer(argv);
   if (code >= 0) process.exit(code);
 }
 

@@ -78,5 +78,7 @@ export function encodePushRequestProto(req: PushRequest): Buffer {
       })),
     })),
   };
-  return Buffer.from(PushRequestType.encode(PushRequestType.fromObject(wire)).finish());
+  const bytes = PushRequestType.encode(wire as unknown as protobuf.Message).finish();
+  // A view of the encoder's output, not a copy (batches are megabytes).
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
