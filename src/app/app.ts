@@ -3,6 +3,7 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { renderConfigYaml, type SkaldConfig } from '../config/index.js';
 import { Distributor } from '../distributor/distributor.js';
+import { otlpPushHandler } from '../distributor/otlp/push-handler.js';
 import { Ingester } from '../ingester/ingester.js';
 import { DiscardMetrics } from '../limits/discarded.js';
 import { Overrides } from '../limits/overrides.js';
@@ -153,6 +154,18 @@ export class App {
       };
       this.server.router.add(['POST'], '/loki/api/v1/push', pushHandler(push, false));
       this.server.router.add(['POST'], '/api/prom/push', pushHandler(push, true));
+      this.server.router.add(
+        ['POST'],
+        '/otlp/v1/logs',
+        otlpPushHandler({
+          distributor: this.distributor,
+          tenants,
+          maxRecvMsgSize: cfg.distributor.max_recv_msg_size,
+          maxDecompressedSize: cfg.distributor.max_decompressed_size,
+          limits: (t) => overrides.forTenant(t),
+          globalOtlpConfig: cfg.distributor.otlp_config,
+        }),
+      );
     }
 
     if (has('querier')) {

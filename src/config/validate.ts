@@ -3,6 +3,7 @@
 // requirements, limits, ingester settings and targets. Several errors are reported together under
 // Loki's "MULTIPLE CONFIG ERRORS FOUND" banner.
 
+import { validateOtlpConfig } from '../distributor/otlp/config.js';
 import { activePeriodIndex, isCacheConfigured } from './common.js';
 import { ALL_TARGETS } from './targets.js';
 import type { LimitsConfig, SchemaPeriodConfig, SkaldConfig } from './types.js';
@@ -263,7 +264,7 @@ export function validateLimits(l: LimitsConfig): string | null {
   if (l.engine_results_cache_time_bucket_interval < 60_000) {
     return `engine_results_cache_time_bucket_interval must be >= 1m, got ${formatPromDuration(l.engine_results_cache_time_bucket_interval)}`;
   }
-  return null;
+  return validateOtlpConfig(l.otlp_config);
 }
 
 function validateTargets(targets: readonly string[]): string[] {

@@ -120,8 +120,16 @@ export class Distributor {
     return limiter.allowN(nowMs, bytes);
   }
 
-  /** Validates and stores a push; resolves when durable, throws PushError for a non-204 answer. */
-  async push(tenant: string, req: PushRequest, nowMs = Date.now()): Promise<void> {
+  /**
+   * Validates and stores a push; resolves when durable, throws PushError for a non-204 answer.
+   * `discoverServiceName: false` skips service-name discovery (OTLP pushes did it while converting).
+   */
+  async push(
+    tenant: string,
+    req: PushRequest,
+    nowMs = Date.now(),
+    opts: { discoverServiceName?: boolean } = {},
+  ): Promise<void> {
     if (req.streams.length === 0) throw new PushError(422, Messages.missingStreams);
     const limits = this.deps.limits(tenant);
 
@@ -133,7 +141,7 @@ export class Distributor {
         this.deps.discarded.add(Reason.InvalidLabels, tenant, s.entries.length, streamSize(s));
         throw new PushError(400, Messages.couldNotParseLabels(p.error));
       }
-      parsed.push(withServiceName(p, limits.discover_service_name));
+      parsed.push(opts.discoverServiceName === false ? p : withServiceName(p, limits.discover_service_name));
     }
 
     const ctx = validationContext(tenant, limits, nowMs, this.deps.discarded);
