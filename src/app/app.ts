@@ -13,12 +13,14 @@ import { MetricQueryEvaluator } from '../logql/engine/metric-query.js';
 import { createPipelineCompiler } from '../logql/engine/pipeline.js';
 import { warmUpEngine } from '../logql/engine/warm-up.js';
 import { parseStreamLabels } from '../logql/syntax/index.js';
+import { PatternDetector, patternDetectorConfig } from '../pattern/index.js';
 import { MetadataQuerier } from '../querier/metadata.js';
 import type { SourceDeps } from '../querier/sources.js';
 import { parseTailRequest, TailService } from '../querier/tail.js';
 import { defaultPoolSize, WorkerPool } from '../querier/worker-pool.js';
 import { HttpError } from '../server/http-error.js';
 import { registerOpsRoutes, type ServiceState } from '../server/routes/ops.js';
+import { registerPatternRoutes } from '../server/routes/patterns.js';
 import { pushHandler } from '../server/routes/push.js';
 import { registerQueryRoutes } from '../server/routes/query.js';
 import { HttpServer } from '../server/server.js';
@@ -62,6 +64,7 @@ export class App {
   queryPool?: WorkerPool;
   tail?: TailService;
   runtimeConfig?: RuntimeConfigManager;
+  private readonly timers: NodeJS.Timeout[] = [];
   private state: State = 'New';
   private port = 0;
 
@@ -134,6 +137,14 @@ export class App {
       await this.ingester.start();
     }
 
+    // Pattern detection sees what the distributor accepts and answers /patterns (single process).
+    const patterns = cfg.pattern_ingester.enabled
+      ? new PatternDetector(patternDetectorConfig(cfg.pattern_ingester, (t) => overrides.forTenant(t)))
+      : null;
+    if (patterns) {
+      this.timers.push(setInterval(() => patterns.prune(Date.now()), cfg.pattern_ingester.flush_check_period).unref());
+    }
+
     if (has('distributor')) {
       if (!this.ingester)
         throw new Error(
@@ -145,6 +156,11 @@ export class App {
         discarded,
         registry: this.registry,
         parseLabels,
+        tee: patterns
+          ? (tenant, streams) => {
+              for (const s of streams) for (const e of s.entries) patterns.observeEntry(tenant, s.key, s.labels, e);
+            }
+          : undefined,
       });
       const push = {
         distributor: this.distributor,
@@ -188,6 +204,11 @@ export class App {
         metrics: new MetricQueryEvaluator(),
       });
       registerQueryRoutes(this.server.router, { engine: this.engine, metadata: new MetadataQuerier(sources), tenants });
+      registerPatternRoutes(this.server.router, {
+        detector: patterns,
+        tenants,
+        retainForMs: cfg.pattern_ingester.retain_for,
+      });
       if (this.ingester) {
         const tail = new TailService({
           hub: this.ingester.tails,
@@ -249,6 +270,7 @@ export class App {
     this.logger.info('Skald stopping');
     this.tail?.close();
     this.runtimeConfig?.stop();
+    for (const t of this.timers) clearInterval(t);
     await this.server.close();
     await this.ingester?.stop();
     await this.queryPool?.close();

@@ -31,7 +31,10 @@ export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
   { path: 'bloom_gateway', reason: NO_BLOOMS },
   { path: 'storage_config.bloom_shipper', reason: NO_BLOOMS },
   { path: 'limits_config.bloom_*', reason: NO_BLOOMS },
-  { path: 'pattern_ingester', reason: 'pattern detection and metric aggregation are not implemented' },
+  {
+    path: 'pattern_ingester.metric_aggregation',
+    reason: 'metric aggregation of the pattern ingester is not implemented',
+  },
   { path: 'limits_config.pattern_*', reason: 'pattern detection is not implemented' },
   { path: 'limits_config.metric_aggregation_enabled', reason: 'metric aggregation is not implemented' },
   { path: 'kafka_config', reason: 'Kafka ingestion is not implemented' },
@@ -125,6 +128,8 @@ export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
   { path: '*.*.kvstore.etcd', reason: 'etcd is not supported as a ring store' },
   { path: '*.*.*.kvstore.consul', reason: 'consul is not supported as a ring store' },
   { path: '*.*.*.kvstore.etcd', reason: 'etcd is not supported as a ring store' },
+
+  { path: 'limits_config.discover_log_levels', reason: 'log level detection (detected_level) is not implemented yet' },
 
   // Limits not enforced yet.
   ...[

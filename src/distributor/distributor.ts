@@ -51,6 +51,8 @@ export interface DistributorDeps {
   registry: Registry;
   /** Parses `{a="b"}` into sorted labels; throws with the parser's message. */
   parseLabels: (text: string) => Labels;
+  /** Sees every validated stream of an accepted request (Loki's tee, e.g. to the pattern detector). */
+  tee?: (tenant: string, streams: readonly IngestStream[]) => void;
 }
 
 const UNKNOWN_SERVICE = 'unknown_service';
@@ -182,6 +184,7 @@ export class Distributor {
       }
       throw new PushError(429, Messages.rateLimited(tenant, Math.trunc(this.rateLimit(limits)), lines, bytes));
     }
+    this.deps.tee?.(tenant, streams);
     try {
       await this.deps.ingester.push(tenant, streams);
     } catch (err) {
