@@ -19,6 +19,7 @@ import type { SourceDeps } from '../querier/sources.js';
 import { parseTailRequest, TailService } from '../querier/tail.js';
 import { defaultPoolSize, WorkerPool } from '../querier/worker-pool.js';
 import { HttpError } from '../server/http-error.js';
+import { registerDiscoveryRoutes, registerTenantLimitsRoutes } from '../server/routes/discovery.js';
 import { registerOpsRoutes, type ServiceState } from '../server/routes/ops.js';
 import { registerPatternRoutes } from '../server/routes/patterns.js';
 import { pushHandler } from '../server/routes/push.js';
@@ -204,6 +205,7 @@ export class App {
         metrics: new MetricQueryEvaluator(),
       });
       registerQueryRoutes(this.server.router, { engine: this.engine, metadata: new MetadataQuerier(sources), tenants });
+      registerDiscoveryRoutes(this.server.router, { sources, tenants, limits: (t) => overrides.forTenant(t) });
       registerPatternRoutes(this.server.router, {
         detector: patterns,
         tenants,
@@ -240,6 +242,14 @@ export class App {
     }
 
     const services: ServiceState[] = [...this.modules].map((name) => ({ name, state: () => this.state }));
+    registerTenantLimitsRoutes(this.server.router, {
+      limits: (t) => overrides.forTenant(t),
+      publish: {
+        allowPublish: cfg.tenant_limits_allow_publish,
+        defaultOtlpIndexLabels: cfg.distributor.otlp_config.default_resource_attributes_as_index_labels,
+      },
+      patternIngesterEnabled: cfg.pattern_ingester.enabled,
+    });
     registerOpsRoutes(this.server.router, {
       registry: this.registry,
       services,
