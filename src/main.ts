@@ -1,6 +1,7 @@
 // The `skald` command. Without a subcommand it runs the server with Loki's
-// flags (`skald -config.file=loki.yaml -target=all`); `skald agent` runs the
-// Promtail-compatible log shipper. Subcommands are loaded only when used.
+// flags (`skald -config.file=loki.yaml -target=all`). Subcommands, loaded only
+// when used: `skald agent` (Promtail-compatible shipper), `skald query`
+// (logcli-compatible CLI), `skald canary` (loki-canary compatible).
 import { App } from './app/app.js';
 import { CommandLineExit, ConfigError, type LoadedConfig, loadConfig, printConfigText } from './config/index.js';
 import { configureLogging, isLogLevel, rootLogger } from './util/log.js';
@@ -12,9 +13,9 @@ async function runServer(args: string[]): Promise<number> {
     loaded = loadConfig(args, process.env);
   } catch (err) {
     if (err instanceof CommandLineExit) {
-      (err.stream === 'stdout' ? process.stdout : process.stderr).write(
-        err.output.endsWith('\n') ? err.output : `${err.output}\n`,
-      );
+      let out = err.output.endsWith('\n') ? err.output : `${err.output}\n`;
+      if (out.startsWith('Usage of skald:')) out += SUBCOMMAND_HELP;
+      (err.stream === 'stdout' ? process.stdout : process.stderr).write(out);
       return err.exitCode;
     }
     if (err instanceof ConfigError) {
@@ -62,15 +63,32 @@ async function runServer(args: string[]): Promise<number> {
   return -1; // keep running until a signal arrives
 }
 
+const SUBCOMMAND_HELP = `
+Subcommands (each has its own -help):
+  skald agent -config.file=promtail.yaml   ship log files, as Promtail
+  skald query <command> ...                query from the command line, as logcli
+  skald canary -addr=host:3100             check end to end that nothing is lost, as loki-canary
+`;
+
 /** Subcommands: each resolves to its exit code. */
 const SUBCOMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   agent: async (args) => (await import('./agent/main.js')).runAgent(args, process.env),
+  query: async (args) => (await import('./logcli/main.js')).runLogcli(args, process.env),
+  canary: async (args) => (await import('./canary/main.js')).runCanary(args, process.env),
 };
 
 async function main(argv: string[]): Promise<void> {
   const sub = argv[0] !== undefined ? SUBCOMMANDS[argv[0]] : undefined;
   const code = sub ? await sub(argv.slice(1)) : await runServer(argv);
-  if (code >= 0) process.exit(code);
+  if (code >= 0) await exitWhenFlushed(code);
+}
+
+/** Exits once stdout and stderr have taken everything written (piped output is written asynchronously). */
+async function exitWhenFlushed(code: number): Promise<never> {
+  await Promise.all(
+    [process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write('', () => resolve()))),
+  );
+  process.exit(code);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
