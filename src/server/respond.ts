@@ -35,14 +35,15 @@ export function sendText(ctx: RequestContext, body: string, status = 200): void 
 }
 
 /** Loki's error response: plain text, the message followed by a newline. */
-export function sendError(ctx: RequestContext, status: number, message: string): void {
+/** A plain-text error; `newline` as Go's http.Error writes it (true), or the bare message as Loki's WriteError. */
+export function sendError(ctx: RequestContext, status: number, message: string, newline = true): void {
   const res = ctx.res;
   if (res.headersSent) {
     res.destroy();
     return;
   }
   res.setHeader('X-Content-Type-Options', 'nosniff');
-  sendBody(ctx, status, 'text/plain; charset=utf-8', `${message}\n`);
+  sendBody(ctx, status, 'text/plain; charset=utf-8', newline ? `${message}\n` : message);
 }
 
 export function sendNoContent(ctx: RequestContext): void {

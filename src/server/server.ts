@@ -139,11 +139,11 @@ export class HttpServer {
 
   private fail(ctx: RequestContext, err: unknown): void {
     if (err instanceof HttpError) {
-      sendError(ctx, err.status, err.message);
+      sendError(ctx, err.status, err.message, err.newline);
       return;
     }
     if (ctx.signal.aborted) {
-      sendError(ctx, 499, Messages.cancelled);
+      sendError(ctx, 499, Messages.cancelled, false);
       return;
     }
     this.opts.logger.error('request failed', {
@@ -151,6 +151,6 @@ export class HttpServer {
       method: ctx.req.method,
       err: err instanceof Error ? (err.stack ?? err.message) : String(err),
     });
-    sendError(ctx, 500, err instanceof Error ? err.message : String(err));
+    sendError(ctx, 500, err instanceof Error ? err.message : String(err), false);
   }
 }

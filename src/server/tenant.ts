@@ -39,7 +39,7 @@ function tenantsOfRequest(req: IncomingMessage, opts: TenantOptions, allowMultip
   if (!opts.authEnabled) return [FAKE_TENANT];
   const header = req.headers['x-scope-orgid'];
   const raw = Array.isArray(header) ? header[0] : header;
-  if (!raw) throw new HttpError(401, Messages.noOrgId);
+  if (!raw) throw new HttpError(401, Messages.noOrgId, true); // from Loki's auth middleware (http.Error)
   const ids = raw.split('|');
   if (ids.length > 1 && !(allowMultiple && opts.multiTenantQueries)) throw new HttpError(400, Messages.multipleOrgIds);
   for (const id of ids) {

@@ -69,13 +69,13 @@ export interface TenantLimitsRouteDeps {
 function headerTenant(ctx: RequestContext): string {
   const header = ctx.req.headers['x-scope-orgid'];
   const raw = Array.isArray(header) ? header[0] : header;
-  if (!raw) throw new HttpError(401, Messages.noOrgId);
+  if (!raw) throw new HttpError(401, Messages.noOrgId, true);
   const ids = [...new Set(raw.split('|'))];
   for (const id of ids) {
     const err = validateTenantId(id);
-    if (err) throw new HttpError(401, err);
+    if (err) throw new HttpError(401, err, true);
   }
-  if (ids.length > 1) throw new HttpError(401, Messages.multipleOrgIds);
+  if (ids.length > 1) throw new HttpError(401, Messages.multipleOrgIds, true);
   return ids[0]!;
 }
 

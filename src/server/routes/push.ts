@@ -103,6 +103,19 @@ export function decodePushBody(
 }
 
 export function pushHandler(opts: PushRouteOptions, legacy: boolean) {
+  const handle = pushRequest(opts, legacy);
+  return async (ctx: RequestContext): Promise<void> => {
+    try {
+      await handle(ctx);
+    } catch (err) {
+      // Loki's push handler answers with http.Error: the message and a newline.
+      if (err instanceof HttpError && !err.newline) throw new HttpError(err.status, err.message, true);
+      throw err;
+    }
+  };
+}
+
+function pushRequest(opts: PushRouteOptions, legacy: boolean) {
   return async (ctx: RequestContext): Promise<void> => {
     const tenant = resolveTenant(ctx, opts.tenants);
     const body = await readBody(ctx, opts.maxRecvMsgSize);
