@@ -1,6 +1,7 @@
 // Assembles the components a target runs (Loki's modules) from the loaded
 // configuration, wires their HTTP routes, and starts and stops them in order.
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { registerCompactor } from '../compactor/index.js';
 import { renderConfigYaml, type SkaldConfig } from '../config/index.js';
 import { Distributor } from '../distributor/distributor.js';
 import { otlpPushHandler } from '../distributor/otlp/push-handler.js';
@@ -239,6 +240,20 @@ export class App {
           });
         }
       }
+    }
+
+    if (has('compactor')) {
+      // Index compaction, retention and the log deletion API; it stops when the HTTP server closes.
+      await registerCompactor({
+        config: cfg,
+        router: this.server.router,
+        registry: this.registry,
+        limits: (t) => overrides.forTenant(t),
+        tenants,
+        store: this.store,
+        stopWith: this.server.server,
+        logger: componentLogger('compactor'),
+      });
     }
 
     const services: ServiceState[] = [...this.modules].map((name) => ({ name, state: () => this.state }));

@@ -140,12 +140,21 @@ export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
     'cardinality_limit',
     'max_streams_matchers_per_query',
     'shard_streams',
-    'retention_period',
-    'retention_stream',
   ].map((key) => ({ path: `limits_config.${key}`, reason: 'this limit is not enforced yet' })),
 
   // Components not implemented yet.
-  { path: 'compactor', reason: 'the compactor (index compaction, retention, deletes) is not implemented yet' },
+  { path: 'compactor.compactor_ring', reason: 'one compactor runs per deployment; there is no compactor ring' },
+  { path: 'compactor.horizontal_scaling_mode', reason: 'the horizontally scalable compactor is not implemented' },
+  { path: 'compactor.worker_config', reason: 'the horizontally scalable compactor is not implemented' },
+  { path: 'compactor.jobs_config', reason: 'the horizontally scalable compactor is not implemented' },
+  {
+    path: 'compactor.delete_request_store_db_type',
+    reason: 'Skald keeps delete requests as a JSON document in the delete request store',
+  },
+  {
+    path: 'compactor.backup_delete_request_store_db_type',
+    reason: 'Skald keeps delete requests as a JSON document in the delete request store',
+  },
   { path: 'ruler', reason: 'the ruler is not implemented yet' },
   { path: 'query_range.cache_results', reason: 'the results cache is not implemented yet' },
   { path: 'query_range.results_cache', reason: 'the results cache is not implemented yet' },

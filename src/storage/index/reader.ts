@@ -3,7 +3,9 @@
 // range touches. Index files are immutable, so a parsed file is cached until
 // memory pressure evicts it; the list of files per table and tenant is
 // re-read when older than `listTtlMs` (files this process shipped itself are
-// added at once).
+// added at once). The compactor replaces files (it uploads its output before it
+// deletes its inputs), so a listed file that has vanished means the listing is
+// stale: the table is listed again rather than answered without that data.
 import type { Labels } from '../../util/labels.js';
 import { labelsToString } from '../../util/labels.js';
 import { getOrCreate } from '../../util/maps.js';
@@ -13,6 +15,9 @@ import { isObjectNotFound } from '../objstore/client.js';
 import { type ChunkRef, IndexFile } from './index-file.js';
 import type { Schema, TableRef } from './schema.js';
 import { INDEX_FILE_SUFFIX, indexDir } from './shipper.js';
+
+/** What `load` answers for a listed file that no longer exists. */
+const VANISHED = Symbol('vanished');
 
 export interface SeriesChunks {
   fp: string;
@@ -135,26 +140,40 @@ export class IndexReader {
     const out: IndexFile[] = [];
     for (const table of this.schema.tablesFor(fromMs, throughMs)) {
       const client = this.clientFor(table);
-      for (const key of await this.list(table, tenant, client)) {
-        const file = await this.load(key, client);
-        if (file) out.push(file);
+      let keys = await this.list(table, tenant, client, false);
+      // A vanished file was replaced after the listing: list again (a second time
+      // covers a compaction that finished in between) and read what is there now.
+      for (let attempt = 0; ; attempt++) {
+        const files: IndexFile[] = [];
+        let vanished = false;
+        for (const key of [...keys]) {
+          const file = await this.load(key, client);
+          if (file === VANISHED) vanished = true;
+          else if (file) files.push(file);
+        }
+        if (!vanished || attempt === 2) {
+          out.push(...files);
+          break;
+        }
+        keys = await this.list(table, tenant, client, true);
       }
     }
     return out;
   }
 
-  private async list(table: TableRef, tenant: string, client: ObjectClient): Promise<Set<string>> {
+  private async list(table: TableRef, tenant: string, client: ObjectClient, fresh: boolean): Promise<Set<string>> {
     const id = `${table.name}/${tenant}`;
     const cached = this.listings.get(id);
     const now = Date.now();
-    if (cached && now - cached.fetchedAtMs < this.opts.listTtlMs) return cached.keys;
+    if (!fresh && cached && now - cached.fetchedAtMs < this.opts.listTtlMs) return cached.keys;
     const res = await client.list(indexDir(table.name, tenant));
     const keys = new Set(res.objects.map((o) => o.key).filter((k) => k.endsWith(INDEX_FILE_SUFFIX)));
     this.listings.set(id, { keys, fetchedAtMs: now });
     return keys;
   }
 
-  private async load(key: string, client: ObjectClient): Promise<IndexFile | null> {
+  /** The parsed file; null when it is unreadable (reported), VANISHED when it no longer exists. */
+  private async load(key: string, client: ObjectClient): Promise<IndexFile | null | typeof VANISHED> {
     const cached = this.files.get(key);
     if (cached) {
       this.files.delete(key);
@@ -166,10 +185,34 @@ export class IndexReader {
       this.remember(key, file);
       return file;
     } catch (err) {
-      // A file removed by the compactor after the listing, or a corrupt one: skip it, say so.
-      if (!isObjectNotFound(err)) this.opts.onBadFile?.(key, err);
+      if (isObjectNotFound(err)) return VANISHED;
+      // A corrupt file: skip it, say so.
+      this.opts.onBadFile?.(key, err);
       return null;
     }
+  }
+
+  /**
+   * Applies a change the compactor of this process made to a table: `removed`
+   * files were replaced by `added` (none when the tenant's index became empty),
+   * so queries here see the change without waiting for a new listing.
+   */
+  replaceFiles(
+    table: TableRef,
+    tenant: string,
+    removed: readonly string[],
+    added?: { key: string; file: IndexFile },
+  ): void {
+    const listing = this.listings.get(`${table.name}/${tenant}`);
+    for (const key of removed) {
+      listing?.keys.delete(key);
+      const f = this.files.get(key);
+      if (f) {
+        this.files.delete(key);
+        this.cachedBytes -= f.size;
+      }
+    }
+    if (added) this.addFile(table, tenant, added.key, added.file);
   }
 
   private remember(key: string, file: IndexFile): void {
