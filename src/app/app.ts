@@ -19,6 +19,7 @@ import { MetadataQuerier } from '../querier/metadata.js';
 import type { SourceDeps } from '../querier/sources.js';
 import { parseTailRequest, TailService } from '../querier/tail.js';
 import { defaultPoolSize, WorkerPool } from '../querier/worker-pool.js';
+import { startRuler } from '../ruler/ruler.js';
 import { HttpError } from '../server/http-error.js';
 import { registerDiscoveryRoutes, registerTenantLimitsRoutes } from '../server/routes/discovery.js';
 import { registerOpsRoutes, type ServiceState } from '../server/routes/ops.js';
@@ -253,6 +254,23 @@ export class App {
         store: this.store,
         stopWith: this.server.server,
         logger: componentLogger('compactor'),
+      });
+    }
+
+    if (has('ruler')) {
+      // Rules are evaluated in this process, through the querier's engine or one built over the store;
+      // the ruler stops when the HTTP server closes.
+      await startRuler({
+        config: cfg,
+        registry: this.registry,
+        router: this.server.router,
+        tenants,
+        limits: (t) => overrides.forTenant(t),
+        engine: this.engine,
+        store: this.store,
+        ingester: this.ingester,
+        singleBinary: this.opts.targets.includes('all'),
+        stopWith: this.server.server,
       });
     }
 
