@@ -5,6 +5,7 @@ import { registerCompactor } from '../compactor/index.js';
 import { renderConfigYaml, type SkaldConfig } from '../config/index.js';
 import { Distributor } from '../distributor/distributor.js';
 import { otlpPushHandler } from '../distributor/otlp/push-handler.js';
+import { createQueryFrontend, type QueryFrontend } from '../frontend/index.js';
 import { Ingester } from '../ingester/ingester.js';
 import { DiscardMetrics } from '../limits/discarded.js';
 import { Overrides } from '../limits/overrides.js';
@@ -64,6 +65,8 @@ export class App {
   ingester?: Ingester;
   distributor?: Distributor;
   engine?: Engine;
+  /** The query-range middleware (splitting, results cache) in front of the engine for the query routes. */
+  frontend?: QueryFrontend;
   queryPool?: WorkerPool;
   tail?: TailService;
   runtimeConfig?: RuntimeConfigManager;
@@ -206,7 +209,18 @@ export class App {
         compilePipeline,
         metrics: new MetricQueryEvaluator(),
       });
-      registerQueryRoutes(this.server.router, { engine: this.engine, metadata: new MetadataQuerier(sources), tenants });
+      // The frontend passes a query through unchanged unless splitting or the results cache applies to it.
+      this.frontend = createQueryFrontend(cfg, {
+        handler: this.engine,
+        limits: (t) => overrides.forTenant(t),
+        registry: this.registry,
+        logger: componentLogger('frontend'),
+      });
+      registerQueryRoutes(this.server.router, {
+        engine: this.frontend,
+        metadata: new MetadataQuerier(sources),
+        tenants,
+      });
       registerDiscoveryRoutes(this.server.router, { sources, tenants, limits: (t) => overrides.forTenant(t) });
       registerPatternRoutes(this.server.router, {
         detector: patterns,
@@ -315,6 +329,7 @@ export class App {
     this.runtimeConfig?.stop();
     for (const t of this.timers) clearInterval(t);
     await this.server.close();
+    await this.frontend?.stop();
     await this.ingester?.stop();
     await this.queryPool?.close();
     await this.store?.stop();

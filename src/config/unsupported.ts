@@ -111,7 +111,12 @@ export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
   { path: 'chunk_store_config.chunk_cache_config_l2', reason: EXTERNAL_CACHE },
   { path: 'chunk_store_config.write_dedupe_cache_config', reason: EXTERNAL_CACHE },
   { path: 'storage_config.index_queries_cache_config', reason: EXTERNAL_CACHE },
-  { path: 'query_range.*.cache.memcached*', reason: EXTERNAL_CACHE },
+  // The results cache (query_range.results_cache) reads and writes memcached; the other result caches do not exist yet.
+  { path: 'query_range.*_results_cache.cache.memcached*', reason: EXTERNAL_CACHE },
+  {
+    path: 'query_range.results_cache.cache.memcached_client.tls_*',
+    reason: 'TLS connections to memcached are not implemented',
+  },
   { path: 'query_range.*.cache.redis', reason: EXTERNAL_CACHE },
   { path: 'query_range.*.cache.background', reason: EXTERNAL_CACHE },
 
@@ -139,8 +144,6 @@ export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
   ...[
     'max_chunks_per_query',
     'tsdb_max_query_parallelism',
-    'split_queries_by_interval',
-    'max_cache_freshness_per_query',
     'cardinality_limit',
     'max_streams_matchers_per_query',
     'shard_streams',
@@ -204,8 +207,6 @@ export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
     path: `limits_config.ruler_remote_write_${key}`,
     reason: 'these deprecated per-tenant remote-write settings are not implemented; use ruler_remote_write_config',
   })),
-  { path: 'query_range.cache_results', reason: 'the results cache is not implemented yet' },
-  { path: 'query_range.results_cache', reason: 'the results cache is not implemented yet' },
   { path: 'chunk_store_config.chunk_cache_config', reason: 'the chunk cache is not implemented yet' },
   { path: 'memberlist', reason: 'components run in one process; there is no memberlist ring yet' },
 

@@ -1,7 +1,8 @@
 // The query API: query_range, query, labels, label values and series, with
 // Loki's parameters, response envelopes and errors (including the legacy
 // /api/prom routes).
-import { type Engine, parseQuery, responseJSON } from '../../logql/engine/engine.js';
+import type { QueryHandler } from '../../frontend/handler.js';
+import { parseQuery, responseJSON } from '../../logql/engine/engine.js';
 import { ParseError, parseExpr, parseMatchers, prettifyExpr, QueryKindError } from '../../logql/syntax/index.js';
 import { Messages } from '../../messages.js';
 import type { MetadataQuerier } from '../../querier/metadata.js';
@@ -16,7 +17,8 @@ import type { RequestContext, Router } from '../router.js';
 import { resolveQueryTenant, type TenantOptions } from '../tenant.js';
 
 export interface QueryRouteDeps {
-  engine: Engine;
+  /** The engine, or the query frontend in front of it. */
+  engine: QueryHandler;
   metadata: MetadataQuerier;
   tenants: TenantOptions;
 }

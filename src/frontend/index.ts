@@ -1,0 +1,15 @@
+// The query frontend: splitting, the results cache and stats merging in front
+// of any query handler (the in-process engine, or a remote querier over HTTP).
+export type { Cache } from './cache/cache.js';
+export { createCache, memcachedServers } from './cache/create.js';
+export { EmbeddedCache } from './cache/embedded.js';
+export { MemcachedCache } from './cache/memcached.js';
+export {
+  createQueryFrontend,
+  type FrontendDeps,
+  QueryFrontend,
+  type QueryFrontendOptions,
+} from './frontend.js';
+export type { InstantQuery, QueryHandler, QueryResponse, RangeQuery } from './handler.js';
+export { HttpQuerier, type HttpQuerierOptions } from './http-querier.js';
+export { CacheStats, FrontendStats, statsFromJSON } from './stats.js';
