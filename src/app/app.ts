@@ -20,6 +20,7 @@ import { MetadataQuerier } from '../querier/metadata.js';
 import type { SourceDeps } from '../querier/sources.js';
 import { parseTailRequest, TailService } from '../querier/tail.js';
 import { defaultPoolSize, WorkerPool } from '../querier/worker-pool.js';
+import { Cluster } from '../ring/cluster.js';
 import { startRuler } from '../ruler/ruler.js';
 import { HttpError } from '../server/http-error.js';
 import { registerDiscoveryRoutes, registerTenantLimitsRoutes } from '../server/routes/discovery.js';
@@ -70,6 +71,8 @@ export class App {
   queryPool?: WorkerPool;
   tail?: TailService;
   runtimeConfig?: RuntimeConfigManager;
+  /** The ingester ring and, in a cluster, the paths to other processes' ingesters. */
+  cluster?: Cluster;
   private readonly timers: NodeJS.Timeout[] = [];
   private state: State = 'New';
   private port = 0;
@@ -151,14 +154,27 @@ export class App {
       this.timers.push(setInterval(() => patterns.prune(Date.now()), cfg.pattern_ingester.flush_check_period).unref());
     }
 
+    if (has('ingester') || has('distributor') || has('querier') || has('ruler')) {
+      // Joins the ring (and the gossip, with kvstore memberlist) once the ingester replayed its WAL.
+      this.cluster = await Cluster.start({
+        config: cfg,
+        modules: this.modules,
+        registry: this.registry,
+        router: this.server.router,
+        ingester: this.ingester,
+        logger: componentLogger('ring'),
+      });
+    }
+
     if (has('distributor')) {
-      if (!this.ingester)
+      const ingesterClient = this.cluster?.ingesterClient();
+      if (!ingesterClient)
         throw new Error(
-          'the distributor needs an ingester in the same process (targets all or write) in this version of Skald',
+          'the distributor needs an ingester in the same process (targets all or write), or a ring shared over memberlist (memberlist.join_members)',
         );
       this.distributor = new Distributor({
         limits: (t) => overrides.forTenant(t),
-        ingester: this.ingester,
+        ingester: ingesterClient,
         discarded,
         registry: this.registry,
         parseLabels,
@@ -191,7 +207,7 @@ export class App {
     }
 
     if (has('querier')) {
-      const sources: SourceDeps = { ingester: this.ingester, store: this.store };
+      const sources: SourceDeps = { ingester: this.cluster?.ingesterReader() ?? this.ingester, store: this.store };
       const compilePipeline = createPipelineCompiler();
       const workers = queryWorkerCount();
       if (workers > 0) {
@@ -227,9 +243,10 @@ export class App {
         tenants,
         retainForMs: cfg.pattern_ingester.retain_for,
       });
-      if (this.ingester) {
+      const tailSource = this.cluster?.tailSource();
+      if (tailSource) {
         const tail = new TailService({
-          hub: this.ingester.tails,
+          hub: tailSource,
           sources,
           compilePipeline,
           limits: (t) => overrides.forTenant(t),
@@ -282,7 +299,7 @@ export class App {
         limits: (t) => overrides.forTenant(t),
         engine: this.engine,
         store: this.store,
-        ingester: this.ingester,
+        ingester: this.cluster?.ingesterReader() ?? this.ingester,
         singleBinary: this.opts.targets.includes('all'),
         stopWith: this.server.server,
       });
@@ -300,11 +317,14 @@ export class App {
     registerOpsRoutes(this.server.router, {
       registry: this.registry,
       services,
-      notReadyReason: () => (this.ingester && !this.ingester.ready ? 'Ingester not ready: replaying the WAL' : null),
+      notReadyReason: () =>
+        this.ingester && !this.ingester.ready
+          ? 'Ingester not ready: replaying the WAL'
+          : (this.cluster?.notReadyReason() ?? null),
       renderConfig: (mode) => renderConfigYaml(cfg, mode),
       renderRuntimeConfig: (mode) => runtimeConfig.render(mode),
       flush: this.ingester ? () => this.ingester!.flushAll() : undefined,
-      shutdownIngester: this.ingester ? (flush) => (flush ? this.ingester!.stop() : Promise.resolve()) : undefined,
+      shutdownIngester: this.ingester ? (flush) => this.cluster!.shutdownIngester(flush) : undefined,
     });
 
     if (this.engine) {
@@ -328,9 +348,12 @@ export class App {
     this.tail?.close();
     this.runtimeConfig?.stop();
     for (const t of this.timers) clearInterval(t);
+    // LEAVING first: distributors stop sending writes here while this ingester flushes.
+    await this.cluster?.leaving();
     await this.server.close();
     await this.frontend?.stop();
     await this.ingester?.stop();
+    await this.cluster?.stop();
     await this.queryPool?.close();
     await this.store?.stop();
     this.state = 'Terminated';

@@ -24,6 +24,7 @@ const EXTERNAL_CACHE = 'memcached and redis caches are not supported; caches are
 const OTHER_STORES = 'Skald stores objects on the filesystem or S3-compatible storage only';
 const NO_BLOOMS = 'bloom filters are not built or queried';
 const NO_GRPC = "Loki's gRPC transport settings do not apply to Skald";
+const GRPC_TUNING = "this setting of Loki's gRPC servers and clients is not implemented";
 
 export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
   // Components and features Skald does not have.
@@ -120,10 +121,37 @@ export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
   { path: 'query_range.*.cache.redis', reason: EXTERNAL_CACHE },
   { path: 'query_range.*.cache.background', reason: EXTERNAL_CACHE },
 
-  // gRPC transport tuning.
-  { path: 'server.grpc_server_*', reason: NO_GRPC },
-  { path: 'server.grpc_tls_config', reason: NO_GRPC },
-  { path: 'ingester_client.grpc_client_config', reason: NO_GRPC },
+  // gRPC transport tuning (Skald's gRPC honours the message size, stream and connection age/keepalive settings).
+  ...[
+    'grpc_server_min_time_between_pings',
+    'grpc_server_ping_without_stream_allowed',
+    'grpc_server_num_workers',
+    'grpc_server_stats_tracking_enabled',
+    'grpc_server_recv_buffer_pools_enabled',
+    'grpc_listen_network',
+    'grpc_listen_conn_limit',
+    'grpc_tls_config',
+  ].map((key) => ({ path: `server.${key}`, reason: GRPC_TUNING })),
+  ...[
+    'grpc_compression',
+    'rate_limit',
+    'rate_limit_burst',
+    'backoff_on_ratelimits',
+    'backoff_config',
+    'initial_stream_window_size',
+    'initial_connection_window_size',
+    'tls_*',
+    'connect_timeout',
+    'cluster_validation',
+  ].map((key) => ({ path: `ingester_client.grpc_client_config.${key}`, reason: GRPC_TUNING })),
+  {
+    path: 'ingester_client.pool_config.health_check_ingesters',
+    reason: 'ingester clients are not health-checked; failed calls count against the quorum',
+  },
+  {
+    path: 'ingester_client.pool_config.remote_timeout',
+    reason: 'ingester clients are not health-checked; failed calls count against the quorum',
+  },
   { path: 'frontend.grpc_client_config', reason: NO_GRPC },
   { path: 'frontend_worker.grpc_client_config', reason: NO_GRPC },
   { path: 'frontend_worker.query_frontend_grpc_client', reason: NO_GRPC },
@@ -208,7 +236,39 @@ export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
     reason: 'these deprecated per-tenant remote-write settings are not implemented; use ruler_remote_write_config',
   })),
   { path: 'chunk_store_config.chunk_cache_config', reason: 'the chunk cache is not implemented yet' },
-  { path: 'memberlist', reason: 'components run in one process; there is no memberlist ring yet' },
+  // Gossip: Skald's own protocol over gRPC among Skald processes (src/ring/memberlist.ts).
+  ...[
+    'compression_enabled',
+    'dead_node_reclaim_time',
+    'notify_interval',
+    'message_history_buffer_bytes',
+    'watch_prefix_buffer_size',
+    'obsolete_entries_timeout',
+    'packet_dial_timeout',
+    'packet_write_timeout',
+    'max_concurrent_writes',
+    'acquire_writer_timeout',
+    'abort_if_cluster_fast_join_fails',
+    'abort_if_cluster_fast_join_fails_min_nodes',
+    'tls_*',
+    'zone_aware_routing',
+  ].map((key) => ({
+    path: `memberlist.${key}`,
+    reason: "this setting of Loki's memberlist transport has no counterpart in Skald's gossip",
+  })),
+  // Ring features not implemented.
+  ...[
+    'common.ring.zone_awareness_enabled',
+    'ingester.lifecycler.ring.zone_awareness_enabled',
+    'ingester.lifecycler.ring.excluded_zones',
+  ].map((path) => ({ path, reason: 'zone-aware replication is not implemented' })),
+  { path: 'ingester.lifecycler.observe_period', reason: 'ingesters join the ring without an observe period' },
+  { path: 'ingester.autoforget_unhealthy', reason: 'unhealthy ingesters are forgotten only from the /ring page' },
+  { path: 'querier.extra_query_delay', reason: 'queriers ask every ingester at once' },
+  {
+    path: 'distributor.ring',
+    reason: 'there is no distributor ring: the global ingestion rate is not divided among distributors',
+  },
 
   // Operational logging switches.
   { path: 'operational_config', reason: 'these debug logging switches are not implemented' },

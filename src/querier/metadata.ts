@@ -72,6 +72,19 @@ export class MetadataQuerier {
     return [...byKey.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, l]) => l);
   }
 
+  /** Label sets of the ingesters' streams: the local ingester's directly, remote ones without their chunks. */
+  private async ingesterStreams(
+    tenant: string,
+    matchers: readonly CompiledMatcher[],
+    fromNs: bigint,
+    throughNs: bigint,
+  ): Promise<ReadonlyArray<{ labels: Labels; key: string }>> {
+    const ingester = this.sources.ingester;
+    if (!ingester) return [];
+    if (ingester.streamLabels) return ingester.streamLabels(tenant, matchers, fromNs, throughNs);
+    return ingester.select(tenant, matchers, fromNs, throughNs);
+  }
+
   private async tenantLabelNames(
     tenant: string,
     fromNs: bigint,
@@ -79,7 +92,7 @@ export class MetadataQuerier {
     matchers: readonly CompiledMatcher[],
   ): Promise<string[]> {
     const names = new Set<string>();
-    for (const s of this.sources.ingester?.select(tenant, matchers, fromNs, throughNs) ?? [])
+    for (const s of await this.ingesterStreams(tenant, matchers, fromNs, throughNs))
       for (const l of s.labels) names.add(l.name);
     if (this.sources.store) {
       const [from, through] = msRange(fromNs, throughNs);
@@ -96,7 +109,7 @@ export class MetadataQuerier {
     matchers: readonly CompiledMatcher[],
   ): Promise<string[]> {
     const values = new Set<string>();
-    for (const s of this.sources.ingester?.select(tenant, matchers, fromNs, throughNs) ?? []) {
+    for (const s of await this.ingesterStreams(tenant, matchers, fromNs, throughNs)) {
       for (const l of s.labels) if (l.name === name) values.add(l.value);
     }
     if (this.sources.store) {
@@ -115,8 +128,7 @@ export class MetadataQuerier {
   ): Promise<Labels[]> {
     const byKey = new Map<string, Labels>();
     for (const matchers of groups.length > 0 ? groups : [[]]) {
-      for (const s of this.sources.ingester?.select(tenant, matchers, fromNs, throughNs) ?? [])
-        byKey.set(s.key, s.labels);
+      for (const s of await this.ingesterStreams(tenant, matchers, fromNs, throughNs)) byKey.set(s.key, s.labels);
       if (this.sources.store) {
         const [from, through] = msRange(fromNs, throughNs);
         for (const s of await this.sources.store.indexReader.series(tenant, from, through, matchers))

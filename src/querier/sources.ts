@@ -2,7 +2,7 @@
 // store's flushed chunks, gathered per stream. A chunk the ingester has
 // flushed but still holds appears once (by its store key).
 import type { DecodedBlock, StoredBlock } from '../storage/chunk/block.js';
-import { chunkKey, decodeChunk, type MemChunk } from '../storage/chunk/chunk.js';
+import { chunkKey, decodeChunk } from '../storage/chunk/chunk.js';
 import type { Codec } from '../storage/chunk/compression.js';
 import type { ChunkRef } from '../storage/index/index-file.js';
 import type { Store } from '../storage/store.js';
@@ -74,16 +74,47 @@ export interface StreamData {
   chunks: ChunkHandle[];
 }
 
+/** What a query reads of an ingester's chunk: the in-process MemChunk, or one received from another process. */
+export interface InMemoryChunk {
+  readonly baseNs: bigint;
+  readonly codec: Codec;
+  readonly blocks: readonly StoredBlock[];
+  readonly minNs: bigint;
+  readonly maxNs: bigint;
+  readonly memorySize: number;
+  headView(): DecodedBlock | null;
+}
+
+/** One ingester stream as a query sees it. */
+export interface IngesterStream {
+  labels: Labels;
+  key: string;
+  fp: string;
+  chunks: Array<{ chunk: InMemoryChunk; storeKey?: string }>;
+}
+
+/**
+ * The ingesters a querier reads: the local ingester (answers at once) or
+ * ingesters in other processes (answer with a promise). Each stream key
+ * appears once in an answer.
+ */
 export interface IngesterReader {
   select(
     tenant: string,
     matchers: readonly CompiledMatcher[],
     fromNs: bigint,
     throughNs: bigint,
-  ): Array<{ labels: Labels; key: string; fp: string; chunks: Array<{ chunk: MemChunk; storeKey?: string }> }>;
+  ): IngesterStream[] | Promise<IngesterStream[]>;
+  /** Label sets only (labels and series APIs), when cheaper than `select`. */
+  streamLabels?(
+    tenant: string,
+    matchers: readonly CompiledMatcher[],
+    fromNs: bigint,
+    throughNs: bigint,
+  ): Promise<Array<{ labels: Labels; key: string }>>;
 }
 
-export function memoryChunkHandle(chunk: MemChunk, storeKey: string | undefined): ChunkHandle {
+export function memoryChunkHandle(chunk: InMemoryChunk, storeKey: string | undefined): ChunkHandle {
   // Capture now: blocks are immutable and a head view is stable against later appends.
   const opened: OpenChunk = {
     baseNs: chunk.baseNs,
@@ -239,7 +270,9 @@ async function gatherTenantStreams(
   const byKey = new Map<string, StreamData>();
   const seenKeys = new Set<string>();
   if (deps.ingester) {
-    for (const s of deps.ingester.select(tenant, matchers, fromNs, throughNs)) {
+    // The local ingester answers synchronously; only a remote answer costs an await.
+    const selected = deps.ingester.select(tenant, matchers, fromNs, throughNs);
+    for (const s of Array.isArray(selected) ? selected : await selected) {
       const data: StreamData = { labels: s.labels, key: s.key, fp: s.fp, chunks: [] };
       for (const c of s.chunks) {
         data.chunks.push(memoryChunkHandle(c.chunk, c.storeKey));

@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { Gauge, type Registry } from 'prom-client';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { PushEntry } from '../distributor/push-request.js';
-import type { TailHub } from '../ingester/tail-hub.js';
+import type { TailSubscriber } from '../ingester/tail-hub.js';
 import { type EntryPipeline, executeLogQuery, type PipelineCompiler } from '../logql/engine/log-query.js';
 import { compileOrBadRequest } from '../logql/engine/plan-errors.js';
 import { QueryStats } from '../logql/engine/stats.js';
@@ -38,8 +38,13 @@ export interface TailLimits {
   max_concurrent_tail_requests: number;
 }
 
+/** Where live entries come from: the local ingester's TailHub, or ingesters in other processes. */
+export interface TailSource {
+  subscribe(tenant: string, sub: TailSubscriber): () => void;
+}
+
 export interface TailDeps {
-  hub: TailHub;
+  hub: TailSource;
   sources: SourceDeps;
   compilePipeline: PipelineCompiler;
   limits: (tenant: string) => TailLimits;
