@@ -3,7 +3,7 @@
 // runs the shared ingest and query benchmark against it, then reports the
 // bytes stored.
 //
-//   npm run bench [-- --mb 200 --streams 160 --repeat 3 --keep]
+//   npm run bench [-- --phase ingest --mb 200 --streams 160 --repeat 3 --keep --discover-log-levels]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -19,6 +19,9 @@ const opt = (name, def) => {
   return i >= 0 ? args[i + 1] : def;
 };
 const keep = args.includes('--keep');
+// Level detection is off by default here because the Loki 2.9 reference figures were taken
+// without it (2.9 had none); `--discover-log-levels` measures Skald with Loki 3's default (on).
+const discoverLogLevels = args.includes('--discover-log-levels');
 
 function freePort() {
   return new Promise((resolve) => {
@@ -76,6 +79,7 @@ limits_config:
   per_stream_rate_limit: 512MB
   per_stream_rate_limit_burst: 1024MB
   max_query_parallelism: 1024
+  discover_log_levels: ${discoverLogLevels}
 `,
 );
 

@@ -4,7 +4,7 @@
 // after a flush and a restart.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { caseIds, conformanceCheck, conformancePush } from './helpers/conformance.js';
+import { caseIds, conformanceCheck, conformancePush, LOKI_2_9_LIMITS } from './helpers/conformance.js';
 import { type SkaldProcess, startSkald } from './helpers/skald-process.js';
 
 const IDS = caseIds();
@@ -17,7 +17,7 @@ describe('conformance with Loki 2.9', () => {
   });
 
   it('answers every case from ingester memory', async () => {
-    skald = await startSkald();
+    skald = await startSkald({ limits: LOKI_2_9_LIMITS });
     await conformancePush(skald.url);
     const r = await conformanceCheck(skald.url, IDS);
     assert.equal(r.failed, 0, r.output);
@@ -28,7 +28,7 @@ describe('conformance with Loki 2.9', () => {
     const res = await fetch(`${skald!.url}/flush`, { method: 'POST' });
     assert.equal(res.status, 204);
     assert.equal(await skald!.stop(), 0);
-    skald = await startSkald({ dataDir: skald!.dataDir, port: skald!.port });
+    skald = await startSkald({ dataDir: skald!.dataDir, port: skald!.port, limits: LOKI_2_9_LIMITS });
     const r = await conformanceCheck(skald.url, IDS);
     assert.equal(r.failed, 0, r.output);
     assert.equal(r.passed, IDS.length);

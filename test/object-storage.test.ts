@@ -10,7 +10,7 @@ import {
   type S3TestServer,
   startS3Server,
 } from '../src/testing/s3-server.js';
-import { caseIds, conformanceCheck, conformancePush } from './helpers/conformance.js';
+import { caseIds, conformanceCheck, conformancePush, LOKI_2_9_LIMITS } from './helpers/conformance.js';
 import { linesOf, pushProto, queryRange, type TestStream } from './helpers/loki-client.js';
 import { type SkaldProcess, startSkald } from './helpers/skald-process.js';
 
@@ -70,7 +70,11 @@ for (const style of ['path', 'virtual-hosted'] as const) {
         (await import('node:path')).join((await import('node:os')).tmpdir(), 'skald-s3-'),
       );
       const dir = await dataDir;
-      skald = await startSkald({ dataDir: dir, storageConfig: s3Storage(dir, endpoint(), style === 'path') });
+      skald = await startSkald({
+        dataDir: dir,
+        storageConfig: s3Storage(dir, endpoint(), style === 'path'),
+        limits: LOKI_2_9_LIMITS,
+      });
       await conformancePush(skald.url);
       let r = await conformanceCheck(skald.url, IDS);
       assert.equal(r.failed, 0, `${r.output}\n${skald.logs()}`);
@@ -80,6 +84,7 @@ for (const style of ['path', 'virtual-hosted'] as const) {
         dataDir: dir,
         port: skald.port,
         storageConfig: s3Storage(dir, endpoint(), style === 'path'),
+        limits: LOKI_2_9_LIMITS,
       });
       r = await conformanceCheck(skald.url, IDS);
       assert.equal(r.failed, 0, r.output);
@@ -93,6 +98,7 @@ for (const style of ['path', 'virtual-hosted'] as const) {
       reader = await startSkald({
         dataDir: dir,
         storageConfig: s3Storage(dir, endpoint(), style === 'path'),
+        limits: LOKI_2_9_LIMITS,
         args: ['-target=read'],
       });
       const r = await conformanceCheck(reader.url, IDS);

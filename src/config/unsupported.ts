@@ -166,8 +166,6 @@ export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
   { path: '*.*.*.kvstore.consul', reason: 'consul is not supported as a ring store' },
   { path: '*.*.*.kvstore.etcd', reason: 'etcd is not supported as a ring store' },
 
-  { path: 'limits_config.discover_log_levels', reason: 'log level detection (detected_level) is not implemented yet' },
-
   // Limits not enforced yet.
   ...[
     'max_chunks_per_query',

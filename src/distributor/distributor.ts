@@ -10,6 +10,7 @@ import { Reason } from '../limits/discarded.js';
 import { RateLimiter } from '../limits/rate-limiter.js';
 import { Messages } from '../messages.js';
 import { type Label, type Labels, labelsToString, sortLabels } from '../util/labels.js';
+import { type FieldDetectionLimits, fieldDetectorFor } from './field-detection.js';
 import type { PushRequest } from './push-request.js';
 import { entrySize, streamSize } from './push-request.js';
 import {
@@ -20,7 +21,7 @@ import {
   validationContext,
 } from './validator.js';
 
-export interface DistributorLimits extends ValidationLimits {
+export interface DistributorLimits extends ValidationLimits, FieldDetectionLimits {
   discover_service_name: readonly string[];
   ingestion_rate_strategy: string;
   ingestion_rate_mb: number;
@@ -147,10 +148,12 @@ export class Distributor {
     }
 
     const ctx = validationContext(tenant, limits, nowMs, this.deps.discarded);
+    const detector = fieldDetectorFor(limits);
     const streams: IngestStream[] = [];
     let lines = 0;
     let bytes = 0;
     let metadataBytes = 0;
+    let detectedBytes = 0;
     req.streams.forEach((s, i) => {
       if (s.entries.length === 0) return;
       const { labels, key } = parsed[i]!;
@@ -162,6 +165,9 @@ export class Distributor {
         bytes += size;
         metadataBytes += size - e.line.length;
       }
+      // As in Loki, fields are detected after validation (they do not count toward the structured
+      // metadata limits) and are not bytes received, but they do count toward the ingestion rate.
+      if (detector) detectedBytes += detector.detect(labels, entries);
       lines += entries.length;
       streams.push({ labels, key, entries });
     });
@@ -176,13 +182,14 @@ export class Distributor {
       return;
     }
     // The tenant's ingestion rate applies to the whole request, valid entries only (as Loki).
-    if (!this.allowIngestion(tenant, limits, nowMs, bytes)) {
+    const validatedBytes = bytes + detectedBytes;
+    if (!this.allowIngestion(tenant, limits, nowMs, validatedBytes)) {
       for (const st of streams) {
         let b = 0;
         for (const e of st.entries) b += entrySize(e);
         this.deps.discarded.add(Reason.RateLimited, tenant, st.entries.length, b);
       }
-      throw new PushError(429, Messages.rateLimited(tenant, Math.trunc(this.rateLimit(limits)), lines, bytes));
+      throw new PushError(429, Messages.rateLimited(tenant, Math.trunc(this.rateLimit(limits)), lines, validatedBytes));
     }
     this.deps.tee?.(tenant, streams);
     try {

@@ -20,6 +20,13 @@ export function caseIds(groups?: readonly string[]): string[] {
   return cases.filter((c) => !groups || groups.includes(c.group)).map((c) => c.id);
 }
 
+/**
+ * Limits for a server whose answers are compared with Loki 2.9's: 2.9 had no level detection, so
+ * its recorded streams carry no `detected_level` (Skald's default too; stated so that a change of
+ * default cannot silently break the comparison).
+ */
+export const LOKI_2_9_LIMITS = { discover_log_levels: false } as const;
+
 export async function conformancePush(url: string): Promise<void> {
   await run(process.execPath, ['run.mjs', 'push', '--url', url], { cwd: CONFORMANCE_DIR, maxBuffer: 16 << 20 });
 }

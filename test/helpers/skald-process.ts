@@ -66,6 +66,9 @@ export function baseConfig(dataDir: string, opts: SkaldOptions): string {
   const limits = {
     reject_old_samples: false,
     discover_service_name: [],
+    // Skald's default, stated because the end-to-end tests' expected answers (stream labels, byte
+    // counts, detected fields) assume no level detection; test/level-detection.test.ts turns it on.
+    discover_log_levels: false,
     ingestion_rate_mb: 1024,
     ingestion_burst_size_mb: 2048,
     ...opts.limits,

@@ -66,7 +66,9 @@ export const limitsConfigBlock = block('validation.plain', {
     ],
     'validation.discover-service-name',
   ),
-  discover_log_levels: bool(true, 'validation.discover-log-levels'),
+  // Off by default, unlike Loki 3: with it on, stream answers carry a `detected_level` that Loki 2.9 answers
+  // (and clients comparing with them) do not have. Operators turn it on per tenant or globally.
+  discover_log_levels: bool(false, 'validation.discover-log-levels'),
   log_level_fields: strings(
     [
       'level',
