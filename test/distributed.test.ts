@@ -34,6 +34,7 @@ const CHUNKS_BUCKET = 'loki-chunks';
 const RULER_BUCKET = 'loki-ruler';
 const TENANT = 'dist';
 const HEARTBEAT_TIMEOUT_S = 4;
+const GLOBAL_RATE_TENANT = 'global-rate';
 
 interface Ports {
   http: number;
@@ -227,11 +228,22 @@ describe('SimpleScalable: write, read and backend processes', { timeout: 180_000
   let seeds: string[] = [];
   const by = (name: string) => nodes.find((n) => n.name === name)!;
   const configFor = (n: Node) =>
-    // read-2 keeps Loki's query_ingesters_within (3h): older data comes from the store only.
-    config(dir, n, seeds, s3, n.name === 'read-1' ? 'querier:\n  query_ingesters_within: 0s\n' : '');
+    config(
+      dir,
+      n,
+      seeds,
+      s3,
+      // read-2 keeps Loki's query_ingesters_within (3h): older data comes from the store only.
+      `${n.name === 'read-1' ? 'querier:\n  query_ingesters_within: 0s\n' : ''}runtime_config:\n  file: ${join(dir, 'overrides.yaml')}\n`,
+    );
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'skald-distributed-'));
+    // One tenant shares a small global ingestion rate among the distributors.
+    await writeFile(
+      join(dir, 'overrides.yaml'),
+      `overrides:\n  ${GLOBAL_RATE_TENANT}:\n    ingestion_rate_strategy: global\n    ingestion_rate_mb: 0.03\n    ingestion_burst_size_mb: 0.05\n`,
+    );
     s3 = await startS3Server({ buckets: [CHUNKS_BUCKET, RULER_BUCKET] });
     const layout: Array<[string, Node['target']]> = [
       ['write-1', 'write'],
@@ -287,6 +299,30 @@ describe('SimpleScalable: write, read and backend processes', { timeout: 180_000
     });
     const html = await (await fetch(`${by('backend-1').url}/ring`)).text();
     assert.match(html, /<td>write-2<\/td>/);
+  });
+
+  it('divides a global ingestion rate among the write nodes of the distributor ring', async () => {
+    const distributors = await eventually('three distributors in the ring', async () => {
+      const res = await fetch(`${by('write-1').url}/distributor/ring`, { headers: { Accept: 'application/json' } });
+      const shards = ((await res.json()) as { shards: Shard[] }).shards;
+      return shards.length === 3 && shards.every((x) => x.state === 'ACTIVE') ? shards : undefined;
+    });
+    assert.deepEqual(
+      distributors.map((d) => d.id),
+      ['write-1', 'write-2', 'write-3'],
+    );
+    // 0.03 MB/s shared by three: 10485 bytes/sec each; a 60 kB push exceeds the burst on any of them.
+    const line = 'x'.repeat(60_000);
+    const r = await pushProto(
+      by('write-2').url,
+      [{ labels: '{app="rate"}', entries: [{ ts: nowNs(), line }] }],
+      GLOBAL_RATE_TENANT,
+    );
+    assert.equal(r.status, 429);
+    assert.match(
+      r.text,
+      new RegExp(`ingestion rate limit exceeded for user ${GLOBAL_RATE_TENANT} \\(limit: 10485 bytes/sec\\)`),
+    );
   });
 
   it('answers the whole conformance suite through a read node from ingester memory', async () => {

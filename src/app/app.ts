@@ -175,6 +175,7 @@ export class App {
       this.distributor = new Distributor({
         limits: (t) => overrides.forTenant(t),
         ingester: ingesterClient,
+        healthyDistributors: this.cluster ? () => this.cluster!.healthyDistributors() : undefined,
         discarded,
         registry: this.registry,
         parseLabels,

@@ -263,10 +263,6 @@ export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
   { path: 'ingester.lifecycler.observe_period', reason: 'ingesters join the ring without an observe period' },
   { path: 'ingester.autoforget_unhealthy', reason: 'unhealthy ingesters are forgotten only from the /ring page' },
   { path: 'querier.extra_query_delay', reason: 'queriers ask every ingester at once' },
-  {
-    path: 'distributor.ring',
-    reason: 'there is no distributor ring: the global ingestion rate is not divided among distributors',
-  },
 
   // Operational logging switches.
   { path: 'operational_config', reason: 'these debug logging switches are not implemented' },

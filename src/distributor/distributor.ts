@@ -52,6 +52,8 @@ export interface DistributorDeps {
   registry: Registry;
   /** Parses `{a="b"}` into sorted labels; throws with the parser's message. */
   parseLabels: (text: string) => Labels;
+  /** How many distributors share the global ingestion rate (the distributor ring); one when absent. */
+  healthyDistributors?: () => number;
   /** Sees every validated stream of an accepted request (Loki's tee, e.g. to the pattern detector). */
   tee?: (tenant: string, streams: readonly IngestStream[]) => void;
 }
@@ -104,10 +106,10 @@ export class Distributor {
 
   /**
    * Bytes per second a tenant may ingest through this distributor: with the
-   * global strategy the tenant's rate is shared by all distributors (one here).
+   * global strategy the tenant's rate is shared by all healthy distributors.
    */
   private rateLimit(limits: DistributorLimits): number {
-    const distributors = 1;
+    const distributors = this.deps.healthyDistributors?.() ?? 1;
     const rate = limits.ingestion_rate_mb * MB;
     return limits.ingestion_rate_strategy === 'global' ? rate / distributors : rate;
   }

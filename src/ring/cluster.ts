@@ -28,10 +28,12 @@ import { registerMemberlistPage, registerRingPage } from './http.js';
 import { InMemoryKV, type RingKV } from './kv.js';
 import { Lifecycler } from './lifecycler.js';
 import { MemberlistKV } from './memberlist.js';
-import { Ring } from './ring.js';
+import { isHeartbeatHealthy, Ring } from './ring.js';
 
 /** Loki's key of the ingester ring (under the store's prefix). */
 export const INGESTER_RING_KEY = 'ring';
+/** Loki's key of the distributor ring, where distributors count each other for the global rate strategy. */
+export const DISTRIBUTOR_RING_KEY = 'distributor';
 
 /** Whether processes find each other: the ingester ring is gossiped. */
 export function isDistributed(cfg: SkaldConfig): boolean {
@@ -102,6 +104,7 @@ export class Cluster {
   private grpc: GrpcServer | null = null;
   private service: IngesterService | null = null;
   private lifecycler: Lifecycler | null = null;
+  private distributorLifecycler: Lifecycler | null = null;
   private stopped = false;
 
   private constructor(
@@ -144,11 +147,20 @@ export class Cluster {
     const cluster = new Cluster(opts, distributed, kv, memberlist, ring, pool);
     try {
       if (opts.ingester) await cluster.registerIngester(opts.ingester, key);
+      if (distributed && opts.modules.has('distributor')) await cluster.registerDistributor();
     } catch (err) {
       await cluster.stop();
       throw err;
     }
     registerRingPage(opts.router, '/ring', { kv, ringKey: key, heartbeatTimeoutMs: lc.ring.heartbeat_timeout });
+    if (cluster.distributorLifecycler) {
+      const dr = cfg.distributor.ring;
+      registerRingPage(opts.router, '/distributor/ring', {
+        kv,
+        ringKey: `${dr.kvstore.prefix}${DISTRIBUTOR_RING_KEY}`,
+        heartbeatTimeoutMs: dr.heartbeat_timeout,
+      });
+    }
     if (memberlist) registerMemberlistPage(opts.router, memberlist);
     return cluster;
   }
@@ -201,6 +213,57 @@ export class Cluster {
       this.opts.logger.child({ component: 'lifecycler' }),
     );
     await this.lifecycler.start();
+  }
+
+  /**
+   * Joins the distributor ring, as Loki's distributors do, so that each one
+   * knows how many share the tenants' global ingestion rate. One token, no
+   * tokens file: the ring is only counted, never used to route.
+   */
+  private async registerDistributor(): Promise<void> {
+    const dr = this.opts.config.distributor.ring;
+    const port = dr.instance_port || this.opts.config.server.grpc_listen_port;
+    let host: string;
+    try {
+      host = instanceAddr(dr.instance_addr, dr.instance_interface_names, dr.instance_enable_ipv6);
+    } catch {
+      host = firstAddressOf(['lo', 'lo0'], false) ?? '127.0.0.1';
+    }
+    this.distributorLifecycler = new Lifecycler(
+      {
+        id: dr.instance_id,
+        addr: joinHostPort(host, port),
+        zone: '',
+        ringKey: `${dr.kvstore.prefix}${DISTRIBUTOR_RING_KEY}`,
+        numTokens: 1,
+        heartbeatPeriodMs: dr.heartbeat_period,
+        heartbeatTimeoutMs: dr.heartbeat_timeout,
+        joinAfterMs: 0,
+        minReadyDurationMs: 0,
+        readinessCheckRingHealth: false,
+        unregisterOnShutdown: true,
+        tokensFilePath: '',
+      },
+      this.kv,
+      this.opts.logger.child({ component: 'distributor-lifecycler' }),
+    );
+    await this.distributorLifecycler.start();
+    await this.distributorLifecycler.autoJoin();
+  }
+
+  /**
+   * How many distributors share a tenant's global ingestion rate: the healthy
+   * ACTIVE members of the distributor ring, at least one (this process).
+   */
+  healthyDistributors(nowMs = Date.now()): number {
+    if (!this.distributorLifecycler) return 1;
+    const dr = this.opts.config.distributor.ring;
+    const desc = this.kv.get(`${dr.kvstore.prefix}${DISTRIBUTOR_RING_KEY}`);
+    let n = 0;
+    for (const d of desc?.ingesters.values() ?? []) {
+      if (d.state === 'ACTIVE' && isHeartbeatHealthy(d, dr.heartbeat_timeout, nowMs)) n++;
+    }
+    return Math.max(1, n);
   }
 
   /** Where the distributor sends streams. */
@@ -277,6 +340,11 @@ export class Cluster {
       await this.lifecycler?.stop();
     } catch (err) {
       this.opts.logger.warn('failed to leave the ring', { err });
+    }
+    try {
+      await this.distributorLifecycler?.stop();
+    } catch (err) {
+      this.opts.logger.warn('failed to leave the distributor ring', { err });
     }
     await this.memberlist?.stop();
     this.ring.stop();
