@@ -316,9 +316,16 @@ describe('results cache', () => {
     );
   });
 
-  it('leaves a metric query whole and unaligned when results are not cached', async () => {
+  it('leaves a metric query whole but step-aligned, as Loki splits it, when results are not cached', async () => {
     const { handler, frontend } = setup({ cache: null });
-    const q = metric(T0 + 30_000, T0 + 6 * H);
+    const q = metric(T0 + 30_000, T0 + 6 * H + 1);
+    await frontend.rangeQuery('t', q, signal);
+    assert.deepEqual(handler.calls, [{ ...q, startNs: BigInt(T0) * MS, endNs: BigInt(T0 + 6 * H + MIN) * MS }]);
+  });
+
+  it('leaves an uncached metric query unaligned when it is not split', async () => {
+    const { handler, frontend } = setup({ cache: null, limits: { split_queries_by_interval: 0 } });
+    const q = metric(T0 + 30_000, T0 + 6 * H + 1);
     await frontend.rangeQuery('t', q, signal);
     assert.deepEqual(handler.calls, [q]);
   });

@@ -34,7 +34,7 @@ import { componentLogger, type Logger } from '../util/log.js';
 import type { Cache } from './cache/cache.js';
 import { createCache } from './cache/create.js';
 import type { InstantQuery, QueryHandler, QueryResponse, RangeQuery } from './handler.js';
-import { alignGrid, logBatches, logIntervals, type MsRange } from './intervals.js';
+import { alignGrid, alignRange, logBatches, logIntervals, type MsRange } from './intervals.js';
 import { MetricResultsCache, NotAMatrixError } from './results-cache.js';
 import { addStats, FrontendStats } from './stats.js';
 import { mergeStreams, parseStreams, type StreamsPiece } from './streams.js';
@@ -97,7 +97,13 @@ export class QueryFrontend implements QueryHandler {
     const limits = this.opts.limits(tenant);
     if (this.lookbackApplies(q.startNs, limits)) return this.opts.handler.rangeQuery(tenant, q, signal);
     if (expr.kind === 'log_selector') return this.logQuery(tenant, q, limits, signal);
-    if (!this.results) return this.opts.handler.rangeQuery(tenant, q, signal);
+    if (!this.results) {
+      const aligned = alignRange(q.startNs, q.endNs, q.stepNs, {
+        alignQueriesWithStep: this.opts.alignQueriesWithStep,
+        split: limits.split_queries_by_interval > 0,
+      });
+      return this.opts.handler.rangeQuery(tenant, { ...q, ...aligned }, signal);
+    }
     return this.metricQuery(tenant, q, expr, limits, signal, this.results);
   }
 

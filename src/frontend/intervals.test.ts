@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { alignGrid, gridBuckets, logBatches, logIntervals, mergeAdjacent } from './intervals.js';
+import { alignGrid, alignRange, gridBuckets, logBatches, logIntervals, mergeAdjacent } from './intervals.js';
 
 const MS = 1_000_000n;
 const H = 3_600_000;
@@ -26,6 +26,43 @@ describe('alignGrid', () => {
 
   it('refuses a step that is not a whole number of milliseconds', () => {
     assert.equal(alignGrid(0n, 10n * MS, 1_500_000n + 1n, false), null);
+  });
+});
+
+describe('alignRange', () => {
+  const S = 1_000_000_000n;
+  const step = 60n * S;
+
+  it('rounds the start down and the end up when the query is split, so the end sample is counted', () => {
+    const start = 1_000n * S + 123n;
+    const end = 4_600n * S + 456n;
+    assert.deepEqual(alignRange(start, end, step, { alignQueriesWithStep: false, split: true }), {
+      startNs: 960n * S,
+      endNs: 4_620n * S,
+    });
+  });
+
+  it('rounds both down with align_queries_with_step alone', () => {
+    assert.deepEqual(alignRange(90n * S, 150n * S, step, { alignQueriesWithStep: true, split: false }), {
+      startNs: 60n * S,
+      endNs: 120n * S,
+    });
+  });
+
+  it('leaves aligned ranges, unsplit queries and sub-millisecond steps alone', () => {
+    const aligned = { startNs: 120n * S, endNs: 240n * S };
+    assert.deepEqual(
+      alignRange(aligned.startNs, aligned.endNs, step, { alignQueriesWithStep: true, split: true }),
+      aligned,
+    );
+    assert.deepEqual(alignRange(5n, 7n, step, { alignQueriesWithStep: false, split: false }), {
+      startNs: 5n,
+      endNs: 7n,
+    });
+    assert.deepEqual(alignRange(5n, 7n, 1_500n, { alignQueriesWithStep: true, split: true }), {
+      startNs: 5n,
+      endNs: 7n,
+    });
   });
 });
 

@@ -49,6 +49,36 @@ export function alignGrid(startNs: bigint, endNs: bigint, stepNs: bigint, alignE
   return { startMs: Number(start / NS_PER_MS), endMs: Number(end / NS_PER_MS), stepMs: Number(stepNs / NS_PER_MS) };
 }
 
+/**
+ * The start and end Loki's frontend evaluates an uncached metric range query
+ * between: with `align_queries_with_step` both are rounded down to a multiple
+ * of the step (its step-align middleware), and when the query is split by
+ * time, the start is rounded down and the end up (its metric splitter). A
+ * dashboard's moving range thus lands on the same grid on every refresh, and
+ * a sample at the very end of the range is counted by the point after it.
+ * Steps that are not whole milliseconds are left alone (Loki's step is ms).
+ */
+export function alignRange(
+  startNs: bigint,
+  endNs: bigint,
+  stepNs: bigint,
+  opts: { alignQueriesWithStep: boolean; split: boolean },
+): { startNs: bigint; endNs: bigint } {
+  if (stepNs <= 0n || stepNs % NS_PER_MS !== 0n) return { startNs, endNs };
+  let start = startNs;
+  let end = endNs;
+  if (opts.alignQueriesWithStep) {
+    start -= start % stepNs;
+    end -= end % stepNs;
+  }
+  if (opts.split) {
+    start -= start % stepNs;
+    const mod = end % stepNs;
+    if (mod !== 0n) end += stepNs - mod;
+  }
+  return { startNs: start, endNs: end };
+}
+
 /** Number of points of a grid range. */
 export function pointCount(r: MsRange, stepMs: number): number {
   return Math.floor((r.endMs - r.startMs) / stepMs) + 1;
