@@ -21,6 +21,9 @@ export interface UnsupportedSetting {
 }
 
 const EXTERNAL_CACHE = 'memcached and redis caches are not supported; caches are in process';
+const REDIS = 'redis is not supported as a cache; use the embedded cache or memcached';
+const NO_SUCH_CACHE = 'Skald caches chunks and query results only (embedded or memcached); this cache does not exist';
+const MEMCACHED_TLS = 'TLS connections to memcached are not implemented';
 const OTHER_STORES = 'Skald stores objects on the filesystem or S3-compatible storage only';
 const NO_BLOOMS = 'bloom filters are not built or queried';
 const NO_GRPC = "Loki's gRPC transport settings do not apply to Skald";
@@ -112,14 +115,12 @@ export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
   { path: 'chunk_store_config.chunk_cache_config_l2', reason: EXTERNAL_CACHE },
   { path: 'chunk_store_config.write_dedupe_cache_config', reason: EXTERNAL_CACHE },
   { path: 'storage_config.index_queries_cache_config', reason: EXTERNAL_CACHE },
-  // The results cache (query_range.results_cache) reads and writes memcached; the other result caches do not exist yet.
-  { path: 'query_range.*_results_cache.cache.memcached*', reason: EXTERNAL_CACHE },
-  {
-    path: 'query_range.results_cache.cache.memcached_client.tls_*',
-    reason: 'TLS connections to memcached are not implemented',
-  },
-  { path: 'query_range.*.cache.redis', reason: EXTERNAL_CACHE },
-  { path: 'query_range.*.cache.background', reason: EXTERNAL_CACHE },
+  // The results cache (query_range.results_cache) uses the embedded cache and memcached (all
+  // address and DNS discovery forms, background write-back); the other results caches do not exist.
+  { path: 'query_range.*_results_cache', reason: NO_SUCH_CACHE },
+  { path: 'query_range.cache_instant_metric_results', reason: NO_SUCH_CACHE },
+  { path: 'query_range.results_cache.cache.memcached_client.tls_*', reason: MEMCACHED_TLS },
+  { path: 'query_range.results_cache.cache.redis', reason: REDIS },
 
   // gRPC transport tuning (Skald's gRPC honours the message size, stream and connection age/keepalive settings).
   ...[
