@@ -10,9 +10,12 @@
 // thread's cache.
 //
 // Then the seed's own loki-config.yaml (the copy in src/config/testdata),
-// adapted as the distributed test adapts it (S3 on the local S3 server,
-// local ports, no gossip peers) and with its memcached service names served
-// by the test's DNS server, starts as `-target=read` and answers.
+// adapted only where a test must (S3 on the local S3 server, loopback ports,
+// gossip among the test's processes, shorter waits) and with its memcached
+// service names served by the test's DNS server, starts as `-target=write`,
+// `backend` and `read`: chunks the write node flushes reach the chunks-cache
+// memcached and the read node reads them from there; metric results land in
+// the results-cache memcached.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
