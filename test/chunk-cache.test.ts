@@ -121,6 +121,8 @@ chunk_store_config:
     memcached_client:
       addresses: dnssrvnoa+_memcached-client._tcp.chunks-cache.skald.test
       timeout: 500ms
+      # The outage below opens the breaker; a short one lets the test see the cache come back soon.
+      circuit_breaker_timeout: 1s
 `,
     });
     await waitFor('memcached discovered through DNS', async () => {
@@ -189,7 +191,7 @@ chunk_store_config:
     assert.ok((await metricValue(skald.url, 'loki_dns_lookups_total', { name: 'chunks' })) >= 1);
   });
 
-  it('keeps answering from the object store while memcached is down', async () => {
+  it('keeps answering from the object store while memcached is down, and uses it again once it is back', async () => {
     const expected = await query(LOGS);
     const readsBefore = await storeReads();
     await memcached.halt();
@@ -202,6 +204,15 @@ chunk_store_config:
     } finally {
       await memcached.resume();
     }
+    // The restarted memcached is empty: queries fill it again once the breaker lets requests through.
+    const hits = () => metricValue(skald.url, 'loki_cache_hits', { name: 'chunksmemcache' });
+    const hitsBefore = await hits();
+    await waitFor('memcached used again', async () => {
+      const again = await query(LOGS);
+      assert.deepEqual(again.json.data.result, expected.json.data.result);
+      return (await hits()) > hitsBefore;
+    });
+    assert.doesNotMatch(skald.logs(), /level=error/);
   });
 });
 
