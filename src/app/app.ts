@@ -31,6 +31,7 @@ import { registerQueryRoutes } from '../server/routes/query.js';
 import { HttpServer } from '../server/server.js';
 import { resolveTenantOf } from '../server/tenant.js';
 import { codecFromName } from '../storage/chunk/compression.js';
+import { chunkCacheWorkerData } from '../storage/chunk-cache-port.js';
 import { createStore } from '../storage/create-store.js';
 import type { Store } from '../storage/store.js';
 import type { Labels } from '../util/labels.js';
@@ -213,10 +214,15 @@ export class App {
       const workers = queryWorkerCount();
       if (workers > 0) {
         // Workers read the same store, so they get the configuration; in-memory chunks are posted to them.
+        // Their chunk reads go through this thread's chunk cache (one cache per process).
         const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-        this.queryPool = new WorkerPool(new URL(`../logql/engine/query-worker.${ext}`, import.meta.url), workers, {
-          config: cfg,
-        });
+        const chunkCache = this.store?.chunkCache;
+        this.queryPool = new WorkerPool(
+          new URL(`../logql/engine/query-worker.${ext}`, import.meta.url),
+          workers,
+          { config: cfg },
+          chunkCache ? chunkCacheWorkerData(chunkCache) : undefined,
+        );
       }
       this.engine = new Engine({
         executor: this.queryPool,

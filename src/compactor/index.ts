@@ -49,7 +49,8 @@ export async function registerCompactor(deps: CompactorModuleDeps): Promise<Comp
   const cfg = deps.config;
   const logger = deps.logger ?? componentLogger('compactor');
   const settings = compactorSettings(cfg.compactor);
-  const ownStore = deps.store ? null : await createStore(cfg, { registry: deps.registry, logger });
+  // The compactor rewrites and deletes chunks; caching what it reads once would only crowd memory.
+  const ownStore = deps.store ? null : await createStore(cfg, { registry: deps.registry, logger, chunkCache: null });
   const store = deps.store ?? ownStore!;
   const metrics = compactorMetrics(deps.registry);
 

@@ -111,7 +111,25 @@ describe('reference configurations', () => {
     assert.equal(config.ingester.wal.dir, '/var/loki/wal');
     assert.equal(config.ingester.lifecycler.ring.kvstore.store, 'memberlist');
     assert.deepEqual(config.memberlist.join_members, ['loki-memberlist']);
-    assert.ok(warnings.some((w) => w.includes('chunk_store_config.chunk_cache_config.memcached_client.addresses')));
+    // The chunk and results caches on memcached, found through DNS SRV records, are acted on.
+    assert.equal(config.chunk_store_config.chunk_cache_config.memcached_client.max_idle_conns, 72);
+    assert.ok(!warnings.some((w) => w.includes('memcached_client')), warnings.join('\n'));
+  });
+
+  test("the Helm chart's rendered config loads for read, write and backend, its caches all acted on", () => {
+    for (const target of ['read', 'write', 'backend']) {
+      const { config, warnings } = loadConfig([`-config.file=${HELM_CONFIG}`, `-target=${target}`], {});
+      assert.deepEqual(config.target, [target]);
+      const chunks = config.chunk_store_config.chunk_cache_config;
+      assert.equal(chunks.memcached_client.addresses, 'dnssrvnoa+_memcached-client._tcp.loki-chunks-cache.loki.svc');
+      assert.equal(chunks.background.writeback_buffer, 500_000);
+      const results = config.query_range.results_cache.cache;
+      assert.equal(results.memcached_client.addresses, 'dnssrvnoa+_memcached-client._tcp.loki-results-cache.loki.svc');
+      assert.equal(results.memcached_client.update_interval, 60_000);
+      // What is still reported is unrelated to caching (hedging, index gateway addresses).
+      const cacheWarnings = warnings.filter((w) => /cache|memcache/.test(w));
+      assert.deepEqual(cacheWarnings, [], `${target}: ${warnings.join('\n')}`);
+    }
   });
 
   test("Loki's own loki-local-config.yaml loads unchanged", () => {

@@ -20,7 +20,9 @@ export interface UnsupportedSetting {
   readonly reason: string;
 }
 
-const EXTERNAL_CACHE = 'memcached and redis caches are not supported; caches are in process';
+const REDIS = 'redis is not supported as a cache; use the embedded cache or memcached';
+const NO_SUCH_CACHE = 'Skald caches chunks and query results only (embedded or memcached); this cache does not exist';
+const MEMCACHED_TLS = 'TLS connections to memcached are not implemented';
 const OTHER_STORES = 'Skald stores objects on the filesystem or S3-compatible storage only';
 const NO_BLOOMS = 'bloom filters are not built or queried';
 const NO_GRPC = "Loki's gRPC transport settings do not apply to Skald";
@@ -105,21 +107,21 @@ export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
   { path: 'storage_config.tsdb_shipper.index_gateway_client', reason: 'there is no index gateway' },
   { path: 'index_gateway', reason: 'there is no index gateway' },
 
-  // External caches.
-  { path: 'chunk_store_config.chunk_cache_config.memcached*', reason: EXTERNAL_CACHE },
-  { path: 'chunk_store_config.chunk_cache_config.redis', reason: EXTERNAL_CACHE },
-  { path: 'chunk_store_config.chunk_cache_config.background', reason: EXTERNAL_CACHE },
-  { path: 'chunk_store_config.chunk_cache_config_l2', reason: EXTERNAL_CACHE },
-  { path: 'chunk_store_config.write_dedupe_cache_config', reason: EXTERNAL_CACHE },
-  { path: 'storage_config.index_queries_cache_config', reason: EXTERNAL_CACHE },
-  // The results cache (query_range.results_cache) reads and writes memcached; the other result caches do not exist yet.
-  { path: 'query_range.*_results_cache.cache.memcached*', reason: EXTERNAL_CACHE },
-  {
-    path: 'query_range.results_cache.cache.memcached_client.tls_*',
-    reason: 'TLS connections to memcached are not implemented',
-  },
-  { path: 'query_range.*.cache.redis', reason: EXTERNAL_CACHE },
-  { path: 'query_range.*.cache.background', reason: EXTERNAL_CACHE },
+  // Caches. The chunk caches (chunk_store_config.chunk_cache_config and _l2) and the results cache
+  // (query_range.results_cache) use the embedded cache and memcached (all address and DNS discovery
+  // forms, background write-back); the other caches do not exist yet.
+  { path: 'chunk_store_config.chunk_cache_config.memcached_client.tls_*', reason: MEMCACHED_TLS },
+  { path: 'chunk_store_config.chunk_cache_config.redis', reason: REDIS },
+  { path: 'chunk_store_config.chunk_cache_config_l2.memcached_client.tls_*', reason: MEMCACHED_TLS },
+  { path: 'chunk_store_config.chunk_cache_config_l2.redis', reason: REDIS },
+  { path: 'chunk_store_config.write_dedupe_cache_config', reason: NO_SUCH_CACHE },
+  { path: 'chunk_store_config.cache_lookups_older_than', reason: NO_SUCH_CACHE },
+  { path: 'storage_config.index_queries_cache_config', reason: NO_SUCH_CACHE },
+  // The index-stats, volume, series, label and instant-metric results caches (whole blocks).
+  { path: 'query_range.*_results_cache', reason: NO_SUCH_CACHE },
+  { path: 'query_range.cache_instant_metric_results', reason: NO_SUCH_CACHE },
+  { path: 'query_range.results_cache.cache.memcached_client.tls_*', reason: MEMCACHED_TLS },
+  { path: 'query_range.results_cache.cache.redis', reason: REDIS },
 
   // gRPC transport tuning (Skald's gRPC honours the message size, stream and connection age/keepalive settings).
   ...[
@@ -233,7 +235,6 @@ export const UNSUPPORTED_SETTINGS: readonly UnsupportedSetting[] = [
     path: `limits_config.ruler_remote_write_${key}`,
     reason: 'these deprecated per-tenant remote-write settings are not implemented; use ruler_remote_write_config',
   })),
-  { path: 'chunk_store_config.chunk_cache_config', reason: 'the chunk cache is not implemented yet' },
   // Gossip: Skald's own protocol over gRPC among Skald processes (src/ring/memberlist.ts).
   ...[
     'compression_enabled',

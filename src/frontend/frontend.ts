@@ -30,9 +30,9 @@ import { type Expr, formatExpr, walk } from '../logql/syntax/index.js';
 import { formatGoDuration } from '../logql/syntax/units.js';
 import { Messages } from '../messages.js';
 import { HttpError } from '../server/http-error.js';
+import type { Cache } from '../storage/cache/cache.js';
+import { createCache } from '../storage/cache/create.js';
 import { componentLogger, type Logger } from '../util/log.js';
-import type { Cache } from './cache/cache.js';
-import { createCache } from './cache/create.js';
 import type { InstantQuery, QueryHandler, QueryResponse, RangeQuery } from './handler.js';
 import { alignGrid, alignRange, logBatches, logIntervals, type MsRange } from './intervals.js';
 import { MetricResultsCache, NotAMatrixError } from './results-cache.js';
@@ -267,7 +267,7 @@ export function createQueryFrontend(cfg: Pick<SkaldConfig, 'query_range'>, deps:
     cache =
       deps.cache !== undefined
         ? deps.cache
-        : createCache(c, { registry: deps.registry, prefix: c.prefix || 'frontend.' });
+        : createCache(c, { registry: deps.registry, prefix: c.prefix || 'frontend.', logger });
     if (!cache) logger.warn('query_range.cache_results is set but no usable results cache is configured; not caching');
   }
   return new QueryFrontend({

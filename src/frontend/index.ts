@@ -1,9 +1,9 @@
 // The query frontend: splitting, the results cache and stats merging in front
 // of any query handler (the in-process engine, or a remote querier over HTTP).
-export type { Cache } from './cache/cache.js';
-export { createCache, memcachedServers } from './cache/create.js';
-export { EmbeddedCache } from './cache/embedded.js';
-export { MemcachedCache } from './cache/memcached.js';
+export type { Cache } from '../storage/cache/cache.js';
+export { createCache } from '../storage/cache/create.js';
+export { EmbeddedCache } from '../storage/cache/embedded.js';
+export { MemcachedCache } from '../storage/cache/memcached.js';
 export {
   createQueryFrontend,
   type FrontendDeps,

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultConfig, type LimitsConfig } from '../config/index.js';
 import type { Engine } from '../logql/engine/engine.js';
-import { EmbeddedCache } from './cache/embedded.js';
+import { EmbeddedCache } from '../storage/cache/embedded.js';
 import { QueryFrontend } from './frontend.js';
 import type { QueryResponse, RangeQuery } from './handler.js';
 import { alignGrid } from './intervals.js';

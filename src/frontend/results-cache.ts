@@ -20,8 +20,8 @@
 import snappy from 'snappy';
 import { SeriesLimitError } from '../logql/engine/eval-errors.js';
 import { HttpError } from '../server/http-error.js';
+import { type Cache, hashKey } from '../storage/cache/cache.js';
 import type { Logger } from '../util/log.js';
-import { type Cache, hashKey } from './cache/cache.js';
 import { decodeEntry, type Extent, encodeEntry, partition, truncateExtents, updateExtents } from './extents.js';
 import type { QueryResponse } from './handler.js';
 import { gridBuckets, type MsGrid, type MsRange, mergeAdjacent } from './intervals.js';

@@ -3,7 +3,13 @@
 // worker is told, and the caller's promise rejects at once). A worker that
 // dies is replaced.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { type TransferListItem, Worker } from 'node:worker_threads';
+
+/**
+ * What each worker gets beyond the pool's workerData, made anew for every
+ * worker started (and restarted): ports cannot be shared between workers.
+ */
+export type PerWorkerData = () => { data: Record<string, unknown>; transferList: TransferListItem[] };
 
 interface Envelope {
   id: number;
@@ -53,6 +59,7 @@ export class WorkerPool {
     private readonly script: URL,
     readonly size: number,
     private readonly workerData: unknown,
+    private readonly perWorker?: PerWorkerData,
   ) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
@@ -60,7 +67,12 @@ export class WorkerPool {
   private spawn(): Slot {
     // Sources run through tsx in development and tests; compiled JavaScript needs no loader.
     const execArgv = this.script.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [];
-    const worker = new Worker(this.script, { workerData: this.workerData, execArgv });
+    const own = this.perWorker?.();
+    const worker = new Worker(this.script, {
+      workerData: own ? { ...(this.workerData as object), ...own.data } : this.workerData,
+      transferList: own?.transferList,
+      execArgv,
+    });
     worker.unref();
     const slot: Slot = { worker, busy: null };
     worker.on('message', (m: Envelope) => this.settle(slot, m));

@@ -1,8 +1,10 @@
-// Builds the store (schema periods and their object clients) from the loaded
-// configuration; shared by the server and the query workers.
+// Builds the store (schema periods, their object clients and the chunk
+// cache) from the loaded configuration; shared by the server and the query
+// workers.
 import type { Registry } from 'prom-client';
 import { dayTimeToMs, type SkaldConfig } from '../config/index.js';
 import type { Logger } from '../util/log.js';
+import { type ChunkCacheClient, createChunkCache } from './chunk-cache.js';
 import { Schema, type SchemaPeriod } from './index/schema.js';
 import type { ObjectClient } from './objstore/client.js';
 import type { StorageConfig } from './objstore/config.js';
@@ -21,11 +23,24 @@ export function schemaOf(config: SkaldConfig): Schema {
   return new Schema(periods);
 }
 
-export async function createStore(
-  cfg: SkaldConfig,
-  opts: { registry?: Registry; logger?: Logger } = {},
-): Promise<Store> {
+export interface CreateStoreOptions {
+  registry?: Registry;
+  logger?: Logger;
+  /**
+   * The chunk cache: absent builds the one `chunk_store_config` configures;
+   * a query worker passes the main thread's (chunk-cache-port.ts); null for
+   * none (a store that only rewrites or deletes chunks).
+   */
+  chunkCache?: ChunkCacheClient | null;
+}
+
+export async function createStore(cfg: SkaldConfig, opts: CreateStoreOptions = {}): Promise<Store> {
   const schema = schemaOf(cfg);
+  // First: a cache block Skald refuses stops start-up before any connection is made.
+  const chunkCache =
+    opts.chunkCache !== undefined
+      ? opts.chunkCache
+      : createChunkCache(cfg, { registry: opts.registry, logger: opts.logger?.child({ component: 'chunk-cache' }) });
   const clients = new Map<string, ObjectClient>();
   for (const p of schema.periods) {
     if (!clients.has(p.objectStore)) {
@@ -38,6 +53,7 @@ export async function createStore(
   return new Store({
     schema,
     clients,
+    chunkCache,
     nodeName: cfg.ingester.lifecycler.id || 'skald',
     index: {
       listTtlMs: Math.min(cfg.storage_config.tsdb_shipper.resync_interval || 60_000, 60_000),

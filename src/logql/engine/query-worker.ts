@@ -1,9 +1,11 @@
 // A query worker thread: evaluates the part of a query that reads and scans
 // chunks, for the streams it is given, and posts back partial results that
-// the main thread merges. Stored chunks are fetched by the worker itself.
-import { parentPort, workerData } from 'node:worker_threads';
+// the main thread merges. Stored chunks are fetched by the worker itself,
+// through the main thread's chunk cache (storage/chunk-cache-port.ts).
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { SkaldConfig } from '../../config/index.js';
 import { handleFromWire, type StreamData } from '../../querier/sources.js';
+import { PortChunkCache } from '../../storage/chunk-cache-port.js';
 import { createStore } from '../../storage/create-store.js';
 import type { Store } from '../../storage/store.js';
 import { type LogScanResult, type LogScanTask, scanLogStreams } from './log-query.js';
@@ -15,12 +17,16 @@ import { warmUpEngine } from './warm-up.js';
 
 export interface QueryWorkerData {
   config: SkaldConfig | null;
+  /** A port to the main thread's chunk cache; absent: chunks are read without a cache. */
+  chunkCachePort?: MessagePort;
 }
 
 const port = parentPort;
 if (!port) throw new Error('query-worker.js must run in a worker thread');
 const data = workerData as QueryWorkerData;
-const store: Store | undefined = data.config ? await createStore(data.config) : undefined;
+// Never a cache of the worker's own: it would hold a second copy of what the main thread caches.
+const chunkCache = data.chunkCachePort ? new PortChunkCache(data.chunkCachePort) : null;
+const store: Store | undefined = data.config ? await createStore(data.config, { chunkCache }) : undefined;
 const compilePipeline = createPipelineCompiler();
 const running = new Map<number, AbortController>();
 // Warm the JIT before taking work; messages wait in the port meanwhile. A failure here

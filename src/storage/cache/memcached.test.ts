@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { type AddressInfo, createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Registry } from 'prom-client';
+import { type DnsTestServer, startDnsServer } from '../../testing/dns-server.js';
 import { type MemcachedTestServer, startMemcached } from '../../testing/memcached.js';
 import { hashKey } from './cache.js';
-import { memcachedServers } from './create.js';
+import { serverEntries } from './discovery.js';
+import { SystemDns } from './dns.js';
 import { MemcachedCache } from './memcached.js';
 import { jumpHash, MemcachedClient, parseGetReply } from './memcached-client.js';
 import { CacheMetrics } from './metrics.js';
@@ -50,47 +52,6 @@ describe('memcached protocol', () => {
     for (const c of counts) assert.ok(c > 400 && c < 600, `uneven spread ${counts}`);
     const moved = keys.filter((k) => jumpHash(k, 4) !== jumpHash(k, 5)).length;
     assert.ok(moved < 2000 * 0.3, `${moved} keys moved`);
-  });
-});
-
-describe('memcached_client.addresses', () => {
-  const client = (addresses: string, host = '') => ({
-    host,
-    service: 'memcached',
-    addresses,
-    timeout: 100,
-    max_idle_conns: 16,
-    max_item_size: 0,
-    update_interval: 60_000,
-    consistent_hash: true,
-    circuit_breaker_consecutive_failures: 10,
-    circuit_breaker_timeout: 10_000,
-    circuit_breaker_interval: 10_000,
-    tls_enabled: false,
-    tls_cert_path: '',
-    tls_key_path: '',
-    tls_ca_path: '',
-    tls_server_name: '',
-    tls_insecure_skip_verify: false,
-    tls_cipher_suites: '',
-    tls_min_version: '',
-  });
-
-  it('takes a host:port list', () => {
-    assert.deepEqual(memcachedServers(client('a:11211, dns+b:11212,[::1]:11213')), [
-      'a:11211',
-      'b:11212',
-      '[::1]:11213',
-    ]);
-  });
-
-  it('refuses DNS SRV discovery with an explanation', () => {
-    assert.throws(() => memcachedServers(client('dnssrv+_memcached._tcp.mc')), /DNS SRV discovery .* not supported/);
-    assert.throws(() => memcachedServers(client('', 'mc.svc')), /memcached_client.host: .*not supported/);
-  });
-
-  it('refuses an address without a port', () => {
-    assert.throws(() => memcachedServers(client('localhost')), /expected host:port/);
   });
 });
 
@@ -189,5 +150,135 @@ describe('memcached cache against a real memcached', () => {
     assert.ok(performance.now() - started < 50);
     client.close();
     silent.close();
+  });
+
+  it('forgets failures older than circuit_breaker_interval while the breaker is closed', async () => {
+    // A port nobody listens on: every request fails at once with a refused connection.
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const client = new MemcachedClient({ ...options([`127.0.0.1:${port}`]), breakerIntervalMs: 150 });
+    const refused = () => assert.rejects(client.getMulti(['a']), /ECONNREFUSED/);
+    await refused();
+    await refused();
+    await new Promise((r) => setTimeout(r, 200));
+    // Two failures in the new interval stay within breakerFailures (2); a third opens the breaker.
+    await refused();
+    await refused();
+    await refused();
+    await assert.rejects(client.getMulti(['a']), /circuit breaker is open/);
+    client.close();
+  });
+
+  it('changes its server list in place: kept servers keep working, removed ones are closed, none means all-miss', async () => {
+    const [a, b] = servers.map((x) => x.address) as [string, string];
+    const client = new MemcachedClient({ ...options([a]), servers: [] });
+    assert.deepEqual(await client.getMulti(['k']), new Map());
+    await client.set('k', Buffer.from('dropped'), 60);
+    client.setServers([b, a, a]);
+    assert.deepEqual(client.addresses, [a, b].sort());
+    const keys = Array.from({ length: 20 }, (_, i) => hashKey(`in place ${i}`));
+    for (const k of keys) await client.set(k, Buffer.from(k), 60);
+    const before = await servers[1]!.stats();
+    client.setServers([a]);
+    // Keys on the removed server now miss; keys on the kept one are still found.
+    const found = await client.getMulti(keys);
+    assert.ok(found.size > 0 && found.size < keys.length, `found ${found.size}`);
+    // memcached notices the closed connections on its own threads: wait for its count to drop.
+    const deadline = Date.now() + 2000;
+    let afterRemoval = await servers[1]!.stats();
+    while (afterRemoval.curr_connections! >= before.curr_connections! && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+      afterRemoval = await servers[1]!.stats();
+    }
+    assert.ok(afterRemoval.curr_connections! < before.curr_connections!, 'the removed server’s connections closed');
+    client.setServers([]);
+    assert.equal((await client.getMulti(keys)).size, 0);
+    client.close();
+  });
+});
+
+describe('memcached servers discovered through a real DNS server', () => {
+  let memcached: MemcachedTestServer[];
+  let dnsServer: DnsTestServer;
+
+  before(async () => {
+    memcached = [await startMemcached(), await startMemcached()];
+    dnsServer = await startDnsServer({
+      hosts: [{ name: 'mc-0.cache.skald.test', addresses: ['127.0.0.1'] }],
+      srv: [
+        { name: '_memcached-client._tcp.cache.skald.test', target: 'mc-0.cache.skald.test', port: memcached[0]!.port },
+      ],
+    });
+  });
+  after(async () => {
+    await dnsServer?.stop();
+    for (const m of memcached ?? []) await m.stop();
+  });
+
+  it('misses until the first lookup answers, then follows the SRV records as they change', async () => {
+    const registry = new Registry();
+    const dns = new SystemDns({ servers: [dnsServer.address], resolvConf: { search: [], ndots: 1 }, timeoutMs: 500 });
+    const cache = new MemcachedCache({
+      name: 'chunksmemcache',
+      clientName: 'chunks',
+      servers: [],
+      lookup: dns.connectLookup,
+      discovery: {
+        entries: serverEntries({
+          addresses: 'dnssrvnoa+_memcached-client._tcp.cache.skald.test',
+          host: '',
+          service: '',
+        }),
+        dns,
+        intervalMs: 0,
+      },
+      timeoutMs: 500,
+      maxIdleConns: 4,
+      consistentHash: true,
+      breakerFailures: 10,
+      breakerTimeoutMs: 10_000,
+      batchSize: 4,
+      parallelism: 2,
+      expirationSec: 600,
+      maxItemSize: 0,
+      metrics: CacheMetrics.for(registry),
+    });
+    // Nothing resolved yet: a miss, not an error.
+    assert.equal((await cache.fetch([hashKey('x')])).size, 0);
+    await cache.discovery!.refresh();
+    assert.deepEqual(cache.client.addresses, [`mc-0.cache.skald.test:${memcached[0]!.port}`]);
+    await cache.store([[hashKey('x'), Buffer.from('one')]]);
+    assert.equal((await cache.fetch([hashKey('x')])).get(hashKey('x'))?.toString(), 'one');
+    assert.equal((await memcached[0]!.stats()).curr_items, 1);
+
+    await dnsServer.setRecords({
+      hosts: [
+        { name: 'mc-0.cache.skald.test', addresses: ['127.0.0.1'] },
+        { name: 'mc-1.cache.skald.test', addresses: ['127.0.0.1'] },
+      ],
+      srv: [
+        { name: '_memcached-client._tcp.cache.skald.test', target: 'mc-0.cache.skald.test', port: memcached[0]!.port },
+        { name: '_memcached-client._tcp.cache.skald.test', target: 'mc-1.cache.skald.test', port: memcached[1]!.port },
+      ],
+    });
+    await cache.discovery!.refresh();
+    assert.equal(cache.client.serverCount, 2);
+    const entries = Array.from({ length: 20 }, (_, i): [string, Buffer] => [hashKey(`d${i}`), Buffer.from(`v${i}`)]);
+    await cache.store(entries);
+    assert.ok((await memcached[1]!.stats()).curr_items! > 0, 'the new server takes keys');
+
+    // The DNS server down: the list found before stays.
+    await dnsServer.halt();
+    await cache.discovery!.refresh();
+    assert.equal(cache.client.serverCount, 2);
+    assert.equal((await cache.fetch(entries.map(([k]) => k))).size, 20);
+    await dnsServer.resume();
+
+    const text = await registry.metrics();
+    assert.match(text, /loki_memcache_client_servers\{name="chunks"\} 2/);
+    assert.match(text, /loki_dns_failures_total\{name="chunks"\} 1/);
+    await cache.stop();
   });
 });

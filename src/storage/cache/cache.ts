@@ -1,7 +1,7 @@
-// The cache back ends of the results cache (Loki's cache.Cache): fetch many
-// keys at once, store many values, stop. Keys are short hashes (hashKey),
-// values opaque bytes. A back end may fail; the results cache treats a
-// failure as a miss and never fails a query over it.
+// The cache back ends of the results cache and the chunk cache (Loki's
+// cache.Cache): fetch many keys at once, store many values, stop. Keys are
+// short hashes (hashKey), values opaque bytes. A back end may fail; both
+// caches treat a failure as a miss and never fail a query over it.
 
 export interface Cache {
   /** Loki's cache name (`frontend.embedded-cache`, `frontend.memcache`), the `name` label of the metrics. */

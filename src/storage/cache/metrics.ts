@@ -19,6 +19,15 @@ export class CacheMetrics {
   readonly memcacheDuration: Histogram<'name' | 'method' | 'status_code'>;
   readonly memcacheServers: Gauge<'name'>;
   readonly memcacheSkipped: Counter<'name'>;
+  readonly dnsLookups: Counter<'name'>;
+  readonly dnsFailures: Counter<'name'>;
+  readonly dnsResults: Gauge<'name' | 'addr'>;
+  readonly backgroundDropped: Counter<'name'>;
+  readonly backgroundDroppedBytes: Counter<'name'>;
+  readonly backgroundQueueLength: Gauge<'name'>;
+  readonly backgroundQueueBytes: Gauge<'name'>;
+  readonly backgroundEnqueuedBytes: Gauge<'name'>;
+  readonly backgroundDequeuedBytes: Gauge<'name'>;
 
   private constructor(registry: Registry) {
     const registers = [registry];
@@ -88,6 +97,62 @@ export class CacheMetrics {
     this.memcacheSkipped = new Counter({
       name: 'loki_memcache_client_set_skip_total',
       help: 'Total number of skipped set operations because of the value is larger than the max-item-size.',
+      labelNames: ['name'],
+      registers,
+    });
+    // dskit's DNS provider, registered by Loki with the `loki_` prefix and the memcached client's name.
+    this.dnsLookups = new Counter({
+      name: 'loki_dns_lookups_total',
+      help: 'The number of DNS lookups resolutions attempts',
+      labelNames: ['name'],
+      registers,
+    });
+    this.dnsFailures = new Counter({
+      name: 'loki_dns_failures_total',
+      help: 'The number of DNS lookup failures',
+      labelNames: ['name'],
+      registers,
+    });
+    this.dnsResults = new Gauge({
+      name: 'loki_dns_provider_results',
+      help: 'The number of resolved endpoints for each configured address',
+      labelNames: ['name', 'addr'],
+      registers,
+    });
+    // Loki's background write-back in front of memcached. Loki declares the two byte totals as gauges.
+    this.backgroundDropped = new Counter({
+      name: 'loki_cache_dropped_background_writes_total',
+      help: 'Total count of dropped write backs to cache.',
+      labelNames: ['name'],
+      registers,
+    });
+    this.backgroundDroppedBytes = new Counter({
+      name: 'loki_cache_dropped_background_writes_bytes_total',
+      help: 'Amount of data dropped in write backs to cache.',
+      labelNames: ['name'],
+      registers,
+    });
+    this.backgroundQueueLength = new Gauge({
+      name: 'loki_cache_background_queue_length',
+      help: 'Length of the cache background writeback queue.',
+      labelNames: ['name'],
+      registers,
+    });
+    this.backgroundQueueBytes = new Gauge({
+      name: 'loki_cache_background_queue_bytes',
+      help: 'Amount of data in the background writeback queue.',
+      labelNames: ['name'],
+      registers,
+    });
+    this.backgroundEnqueuedBytes = new Gauge({
+      name: 'loki_cache_background_enqueued_bytes_total',
+      help: 'Counter of bytes enqueued over time to the background writeback queue.',
+      labelNames: ['name'],
+      registers,
+    });
+    this.backgroundDequeuedBytes = new Gauge({
+      name: 'loki_cache_background_dequeued_bytes_total',
+      help: 'Counter of bytes dequeued over time from the background writeback queue.',
       labelNames: ['name'],
       registers,
     });

@@ -11,7 +11,11 @@
 // interval), which would be hundreds of round trips. The text protocol's
 // multi-get is small enough to implement and test here against a real
 // memcached.
-import { connect, type Socket } from 'node:net';
+//
+// The server list can change while the client runs (DNS discovery,
+// discovery.ts): servers that stay keep their idle connections and breaker
+// state, removed ones are closed. With no server at all every key misses.
+import { connect, type LookupFunction, type Socket } from 'node:net';
 import { crc32 } from 'node:zlib';
 
 export class MemcachedError extends Error {
@@ -19,8 +23,10 @@ export class MemcachedError extends Error {
 }
 
 export interface MemcachedClientOptions {
-  /** `host:port` of each server. */
+  /** `host:port` of each server at the start; setServers replaces them. */
   servers: readonly string[];
+  /** How host names are resolved when connecting; absent: the system's lookup. */
+  lookup?: LookupFunction;
   /** Deadline of a connect and of each request (memcached_client.timeout). */
   timeoutMs: number;
   /** Idle connections kept per server (memcached_client.max_idle_conns). */
@@ -31,6 +37,11 @@ export interface MemcachedClientOptions {
   breakerFailures: number;
   /** How long an open breaker refuses requests before letting one through. */
   breakerTimeoutMs: number;
+  /**
+   * While the breaker is closed, its failure count restarts every this many
+   * ms (gobreaker's Interval, memcached_client.circuit_breaker_interval); 0 never.
+   */
+  breakerIntervalMs?: number;
 }
 
 /** Reads one response from the bytes received so far; null until it is complete. */
@@ -55,9 +66,9 @@ class Connection {
     socket.on('close', () => this.fail(new MemcachedError('connection closed')));
   }
 
-  static open(host: string, port: number, timeoutMs: number): Promise<Connection> {
+  static open(host: string, port: number, timeoutMs: number, lookup?: LookupFunction): Promise<Connection> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host, port, noDelay: true });
+      const socket = connect(lookup ? { host, port, noDelay: true, lookup } : { host, port, noDelay: true });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new MemcachedError(`connect to ${host}:${port} timed out after ${timeoutMs}ms`));
@@ -193,6 +204,10 @@ class Server {
   private readonly idle: Connection[] = [];
   private failures = 0;
   private openUntil = 0;
+  /** When the closed breaker's current counting interval began. */
+  private countingSince = Date.now();
+  /** Removed from the server list: connections still in use are closed when released. */
+  private closed = false;
 
   constructor(
     readonly address: string,
@@ -210,7 +225,7 @@ class Server {
       conn = this.idle.pop();
       // An idle connection the server has closed meanwhile is dropped, not used.
       while (conn?.broken) conn = this.idle.pop();
-      conn ??= await Connection.open(this.host, this.port, timeoutMs);
+      conn ??= await Connection.open(this.host, this.port, timeoutMs, this.opts.lookup);
       const value = await conn.request(command, parse, timeoutMs);
       this.failures = 0;
       this.release(conn);
@@ -226,42 +241,69 @@ class Server {
   }
 
   private recordFailure(): void {
+    const now = Date.now();
+    const { breakerFailures, breakerTimeoutMs, breakerIntervalMs = 0 } = this.opts;
+    // Failures spread thinly over time (no success between them) should not open the breaker at last.
+    if (breakerIntervalMs > 0 && now >= this.openUntil && now - this.countingSince >= breakerIntervalMs) {
+      this.failures = 0;
+      this.countingSince = now;
+    }
     this.failures++;
-    const { breakerFailures, breakerTimeoutMs } = this.opts;
-    if (breakerFailures > 0 && this.failures > breakerFailures) this.openUntil = Date.now() + breakerTimeoutMs;
+    if (breakerFailures > 0 && this.failures > breakerFailures) {
+      this.openUntil = now + breakerTimeoutMs;
+      // Counting starts afresh once the breaker lets requests through again.
+      this.countingSince = this.openUntil;
+    }
   }
 
   private release(conn: Connection): void {
-    if (!conn.broken && this.idle.length < this.opts.maxIdleConns) this.idle.push(conn);
+    if (!this.closed && !conn.broken && this.idle.length < this.opts.maxIdleConns) this.idle.push(conn);
     else conn.close();
   }
 
   close(): void {
+    this.closed = true;
     for (const c of this.idle.splice(0)) c.close();
   }
 }
 
 export class MemcachedClient {
-  private readonly servers: Server[];
+  private servers: Server[] = [];
 
   constructor(private readonly opts: MemcachedClientOptions) {
-    // Sorted, as Loki sorts its server list, so every process maps a key to the same server.
-    this.servers = [...opts.servers].sort().map((a) => new Server(a, opts));
-    if (this.servers.length === 0) throw new Error('memcached: no server addresses');
+    this.setServers(opts.servers);
   }
 
   get serverCount(): number {
     return this.servers.length;
   }
 
-  /** The server a key lives on. */
-  pick(key: string): string {
-    return this.serverFor(key).address;
+  /** The current server addresses, sorted. */
+  get addresses(): string[] {
+    return this.servers.map((s) => s.address);
   }
 
-  private serverFor(key: string): Server {
+  /**
+   * Replaces the server list. Sorted, as Loki sorts it, so that every process
+   * maps a key to the same server whatever order DNS returned. Servers that
+   * stay keep their connections and breaker; removed ones are closed.
+   */
+  setServers(addresses: readonly string[]): void {
+    const sorted = [...new Set(addresses)].sort();
+    const byAddress = new Map(this.servers.map((s) => [s.address, s]));
+    this.servers = sorted.map((a) => byAddress.get(a) ?? new Server(a, this.opts));
+    const kept = new Set(sorted);
+    for (const [address, server] of byAddress) if (!kept.has(address)) server.close();
+  }
+
+  /** The server a key lives on; null without servers. */
+  pick(key: string): string | null {
+    return this.serverFor(key)?.address ?? null;
+  }
+
+  private serverFor(key: string): Server | undefined {
     const n = this.servers.length;
-    if (n === 1) return this.servers[0]!;
+    if (n <= 1) return this.servers[0];
     if (this.opts.consistentHash) {
       const h = /^[0-9a-f]{16}$/.test(key) ? BigInt(`0x${key}`) : BigInt(crc32(key));
       return this.servers[jumpHash(h, n)]!;
@@ -274,6 +316,8 @@ export class MemcachedClient {
     const byServer = new Map<Server, string[]>();
     for (const k of keys) {
       const s = this.serverFor(k);
+      // No server known (yet): every key misses.
+      if (!s) continue;
       const list = byServer.get(s);
       if (list) list.push(k);
       else byServer.set(s, [k]);
@@ -295,8 +339,11 @@ export class MemcachedClient {
   /** Stores a value; `expirationSec` 0 never expires, above 30 days is sent as an absolute time (memcached's rule). */
   async set(key: string, value: Buffer, expirationSec: number): Promise<void> {
     const exp = expirationSec > 30 * 86_400 ? Math.floor(Date.now() / 1000) + expirationSec : expirationSec;
+    const server = this.serverFor(key);
+    // No server known (yet): the value is dropped, as a miss would later be.
+    if (!server) return;
     const head = Buffer.from(`set ${key} 0 ${exp} ${value.length}\r\n`, 'latin1');
-    await this.serverFor(key).run(Buffer.concat([head, value, CRLF]), parseStoreReply);
+    await server.run(Buffer.concat([head, value, CRLF]), parseStoreReply);
   }
 
   close(): void {

@@ -51,26 +51,35 @@ export class InstrumentedCache implements Cache {
 /**
  * Loki's tiered cache (embedded cache and memcached both configured): reads
  * try each level in order and ask the next only for what is still missing;
- * writes go to every level.
+ * what a later level finds is stored in the earlier ones (so the embedded
+ * cache fills from memcached); writes go to every level.
  */
 export class TieredCache implements Cache {
   readonly name: string;
 
-  constructor(private readonly levels: readonly Cache[]) {
-    this.name = levels.map((l) => l.name).join('+');
+  constructor(
+    private readonly levels: readonly Cache[],
+    name?: string,
+  ) {
+    this.name = name ?? levels.map((l) => l.name).join('+');
   }
 
   async fetch(keys: readonly string[], signal?: AbortSignal): Promise<Map<string, Buffer>> {
     const found = new Map<string, Buffer>();
     let missing = [...keys];
-    for (const level of this.levels) {
+    for (let i = 0; i < this.levels.length; i++) {
       if (missing.length === 0) break;
       let got: Map<string, Buffer>;
       try {
-        got = await level.fetch(missing, signal);
+        got = await this.levels[i]!.fetch(missing, signal);
       } catch {
         // One level failing leaves the others useful.
         continue;
+      }
+      if (i > 0 && got.size > 0) {
+        const entries = [...got];
+        // A failed back-fill only costs a later miss in that level.
+        await Promise.allSettled(this.levels.slice(0, i).map((l) => l.store(entries)));
       }
       for (const [k, v] of got) found.set(k, v);
       missing = missing.filter((k) => !got.has(k));
