@@ -17,6 +17,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import WebSocket from 'ws';
 import {
   S3_TEST_ACCESS_KEY_ID,
   S3_TEST_REGION,
@@ -353,6 +354,59 @@ describe('SimpleScalable: write, read and backend processes', { timeout: 180_000
       headers: { 'X-Scope-OrgID': TENANT },
     });
     assert.deepEqual(((await labels.json()) as { data: string[] }).data, ['other', 'recent']);
+  });
+
+  it('answers and tails categorize-labels requests on read nodes, metadata read from the write nodes', async () => {
+    const t = nowNs();
+    const entries = [
+      { ts: t, line: 'level=info a', metadata: { trace_id: 'x1' } },
+      { ts: t + 1n, line: 'level=warn b', metadata: {} },
+    ];
+    const r = await pushProto(by('write-2').url, [{ labels: '{app="sorted"}', entries }], TENANT);
+    assert.equal(r.status, 204, r.text);
+    const flag = { 'X-Scope-OrgID': TENANT, 'X-Loki-Response-Encoding-Flags': 'categorize-labels' };
+    const expected = [
+      {
+        stream: { app: 'sorted' },
+        values: [
+          [String(t + 1n), 'level=warn b', { parsed: { level: 'warn' } }],
+          [String(t), 'level=info a', { structuredMetadata: { trace_id: 'x1' }, parsed: { level: 'info' } }],
+        ],
+      },
+    ];
+    const qs = new URLSearchParams({
+      query: '{app="sorted"} | logfmt',
+      start: String(t - 60_000_000_000n),
+      end: String(t + 60_000_000_000n),
+    });
+    for (const reader of [by('read-1'), by('read-2')]) {
+      const res = await fetch(`${reader.url}/loki/api/v1/query_range?${qs}`, { headers: flag });
+      const body = (await res.json()) as { data: { encodingFlags?: string[]; result: unknown } };
+      assert.equal(res.status, 200);
+      assert.deepEqual(body.data.encodingFlags, ['categorize-labels']);
+      assert.deepEqual(body.data.result, expected);
+    }
+    const ws = new WebSocket(
+      `${by('read-1').url.replace('http', 'ws')}/loki/api/v1/tail?${new URLSearchParams({ query: '{app="sorted"}', start: String(t - 60_000_000_000n) })}`,
+      { headers: flag },
+    );
+    try {
+      const first = await new Promise<string>((resolve, reject) => {
+        ws.once('message', (d) => resolve(d.toString()));
+        ws.once('error', reject);
+      });
+      const msg = JSON.parse(first) as { streams: unknown; encodingFlags?: string[] };
+      assert.deepEqual(msg.encodingFlags, ['categorize-labels']);
+      assert.deepEqual(msg.streams, [
+        {
+          stream: { app: 'sorted' },
+          values: [[String(t), 'level=info a', { structuredMetadata: { trace_id: 'x1' } }]],
+        },
+        { stream: { app: 'sorted' }, values: [[String(t + 1n), 'level=warn b', {}]] },
+      ]);
+    } finally {
+      ws.close();
+    }
   });
 
   it('tails through a read node the lines pushed through a write node, each once', async () => {

@@ -22,6 +22,7 @@ import { parseTailRequest, TailService } from '../querier/tail.js';
 import { defaultPoolSize, WorkerPool } from '../querier/worker-pool.js';
 import { Cluster } from '../ring/cluster.js';
 import { startRuler } from '../ruler/ruler.js';
+import { parseEncodingFlags } from '../server/encoding-flags.js';
 import { HttpError } from '../server/http-error.js';
 import { registerDiscoveryRoutes, registerTenantLimitsRoutes } from '../server/routes/discovery.js';
 import { registerOpsRoutes, type ServiceState } from '../server/routes/ops.js';
@@ -268,7 +269,12 @@ export class App {
         ] as const) {
           this.server.addUpgrade(path, (req, socket, head, url) => {
             const tenant = resolveTenantOf(req, tenants);
-            tail.upgrade(req, socket, head, parseTailRequest(url.searchParams, tenant, legacy));
+            tail.upgrade(
+              req,
+              socket,
+              head,
+              parseTailRequest(url.searchParams, tenant, legacy, parseEncodingFlags(req.headers)),
+            );
           });
           // A plain request is refused the way Loki's WebSocket upgrader refuses it.
           this.server.router.add(['GET'], path, () => {

@@ -3,6 +3,7 @@
 // are Loki's `query_range` / `query` with the tenant in X-Scope-OrgID; errors
 // come back with the remote status and message, so a client sees what it
 // would have seen asking the querier itself.
+import { CATEGORIZE_LABELS, ENCODING_FLAGS_HEADER } from '../server/encoding-flags.js';
 import { HttpError } from '../server/http-error.js';
 import type { InstantQuery, QueryHandler, QueryResponse, RangeQuery } from './handler.js';
 import { statsFromJSON } from './stats.js';
@@ -75,7 +76,7 @@ export class HttpQuerier implements QueryHandler {
       step: durationParam(q.stepNs),
     });
     if (q.intervalNs > 0n) form.set('interval', durationParam(q.intervalNs));
-    return this.post('/loki/api/v1/query_range', tenant, form, signal);
+    return this.post('/loki/api/v1/query_range', tenant, form, signal, q.categorizeLabels === true);
   }
 
   instantQuery(tenant: string, q: InstantQuery, signal: AbortSignal): Promise<QueryResponse> {
@@ -85,15 +86,28 @@ export class HttpQuerier implements QueryHandler {
       limit: String(q.limit),
       direction: q.direction,
     });
-    return this.post('/loki/api/v1/query', tenant, form, signal);
+    return this.post('/loki/api/v1/query', tenant, form, signal, q.categorizeLabels === true);
   }
 
-  private async post(path: string, tenant: string, form: URLSearchParams, signal: AbortSignal): Promise<QueryResponse> {
+  private async post(
+    path: string,
+    tenant: string,
+    form: URLSearchParams,
+    signal: AbortSignal,
+    categorizeLabels: boolean,
+  ): Promise<QueryResponse> {
     const timeout = this.opts.timeoutMs && this.opts.timeoutMs > 0 ? AbortSignal.timeout(this.opts.timeoutMs) : null;
+    const headers: Record<string, string> = {
+      ...this.opts.headers,
+      'X-Scope-OrgID': tenant,
+      'Content-Type': 'application/x-www-form-urlencoded',
+    };
+    // The querier categorizes; the answer's encodingFlags are written again by whoever answers the client.
+    if (categorizeLabels) headers[ENCODING_FLAGS_HEADER] = CATEGORIZE_LABELS;
     const res = await fetch(`${this.base}${path}`, {
       method: 'POST',
       // Form-encoded POST: Loki and Skald accept it, and long queries do not hit URL length limits.
-      headers: { ...this.opts.headers, 'X-Scope-OrgID': tenant, 'Content-Type': 'application/x-www-form-urlencoded' },
+      headers,
       body: form.toString(),
       signal: timeout ? AbortSignal.any([signal, timeout]) : signal,
     });

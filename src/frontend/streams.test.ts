@@ -19,4 +19,16 @@ describe('log query pieces', () => {
     const text = '[{"stream":{"a":"x\\"y"},"values":[["1","tab\\there \\u0001 ü"]]}]';
     assert.equal(mergeStreams([parseStreams(text)]), JSON.stringify(JSON.parse(text)));
   });
+
+  it('carry the categorize-labels third element of each value through, and join on stream labels', () => {
+    const newest = parseStreams(
+      '[{"stream":{"app":"a"},"values":[["30","c",{"structuredMetadata":{"pod":"p2"},"parsed":{"x":"1"}}]]}]',
+    );
+    const older = parseStreams('[{"stream":{"app":"a"},"values":[["20","b",{}],["10","a",{"parsed":{"x":"\\""}}]]}]');
+    assert.equal(newest.entries + older.entries, 3);
+    assert.equal(
+      mergeStreams([newest, older]),
+      '[{"stream":{"app":"a"},"values":[["30","c",{"structuredMetadata":{"pod":"p2"},"parsed":{"x":"1"}}],["20","b",{}],["10","a",{"parsed":{"x":"\\""}}]]}]',
+    );
+  });
 });

@@ -4,11 +4,16 @@
 // concatenation of its entries in each answer, in answer order. Streams are
 // ordered by their label text, as the engine orders them, and written with
 // the engine's encoding so that the joined answer equals a single query's.
+// Under categorize-labels a value has a third element (the entry's structured
+// metadata and parsed labels), which is carried through as it came.
 import { labelsToString, sortLabels } from '../util/labels.js';
+
+/** `[ts, line]`, or `[ts, line, {structuredMetadata?, parsed?}]` under categorize-labels. */
+type WireValue = [string, string] | [string, string, Record<string, Record<string, string>>];
 
 interface WireStream {
   stream: Record<string, string>;
-  values: Array<[string, string]>;
+  values: WireValue[];
 }
 
 export interface StreamsPiece {
@@ -48,7 +53,11 @@ export function mergeStreams(pieces: readonly StreamsPiece[]): string {
     let labels = '';
     for (const [name, value] of Object.entries(s.stream))
       labels += `${labels ? ',' : ''}${JSON.stringify(name)}:${JSON.stringify(value)}`;
-    const values = s.values.map(([ts, line]) => `[${JSON.stringify(ts)},${JSON.stringify(line)}]`);
+    const values = s.values.map((v) =>
+      v.length === 2
+        ? `[${JSON.stringify(v[0])},${JSON.stringify(v[1])}]`
+        : `[${JSON.stringify(v[0])},${JSON.stringify(v[1])},${JSON.stringify(v[2])}]`,
+    );
     return `{"stream":{${labels}},"values":[${values.join(',')}]}`;
   });
   return `[${parts.join(',')}]`;

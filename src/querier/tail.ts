@@ -10,12 +10,14 @@ import { Gauge, type Registry } from 'prom-client';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { PushEntry } from '../distributor/push-request.js';
 import type { TailSubscriber } from '../ingester/tail-hub.js';
+import { type CategorizedLabels, categoriesJSON, plainCategories } from '../logql/engine/categorized.js';
 import { type EntryPipeline, executeLogQuery, type PipelineCompiler } from '../logql/engine/log-query.js';
 import { compileOrBadRequest } from '../logql/engine/plan-errors.js';
 import { QueryStats } from '../logql/engine/stats.js';
 import { StageCompileError } from '../logql/log/index.js';
 import { ParseError, parseExpr, QueryKindError } from '../logql/syntax/index.js';
 import { TemplateParseError } from '../logql/template/index.js';
+import { categorizeLabelsRequested } from '../server/encoding-flags.js';
 import { HttpError } from '../server/http-error.js';
 import { bounds, goParseInt, limitParam } from '../server/params.js';
 import { type Labels, labelsToString } from '../util/labels.js';
@@ -61,6 +63,13 @@ export interface TailRequest {
   startNs: bigint;
   delayForSec: number;
   legacy: boolean;
+  /**
+   * The response encoding flags sent (X-Loki-Response-Encoding-Flags): with
+   * categorize-labels each entry's stream holds only stream labels and the
+   * entry carries its structured metadata and parsed labels; every message
+   * lists the flags at its end.
+   */
+  encodingFlags?: readonly string[];
 }
 
 interface QueuedEntry {
@@ -68,10 +77,17 @@ interface QueuedEntry {
   line: string;
   labels: Labels;
   key: string;
+  /** Set when categorizing. */
+  categories?: CategorizedLabels;
 }
 
 /** Parses the tail parameters with Loki's rules; errors are 400s before the upgrade. */
-export function parseTailRequest(params: URLSearchParams, tenant: string, legacy: boolean): TailRequest {
+export function parseTailRequest(
+  params: URLSearchParams,
+  tenant: string,
+  legacy: boolean,
+  encodingFlags: readonly string[] = [],
+): TailRequest {
   const query = params.get('query') ?? '';
   const limit = limitParam(params);
   const { startNs } = bounds(params);
@@ -85,7 +101,7 @@ export function parseTailRequest(params: URLSearchParams, tenant: string, legacy
   }
   if (delayForSec > MAX_DELAY_FOR_SECONDS)
     throw new HttpError(400, `delay_for can't be greater than ${MAX_DELAY_FOR_SECONDS}`);
-  return { tenant, query, limit, startNs, delayForSec, legacy };
+  return { tenant, query, limit, startNs, delayForSec, legacy, encodingFlags };
 }
 
 const stageErrors = [StageCompileError, TemplateParseError];
@@ -118,8 +134,9 @@ export class TailService {
     const count = (this.active.get(tail.tenant) ?? 0) + 1;
     if (max > 0 && count > max)
       throw new HttpError(400, `max concurrent tail requests limit exceeded, count > limit (${count} > ${max})`);
+    // Categorizing runs even an empty pipeline: it files structured metadata under its category.
     const pipeline =
-      selector.stages.length > 0
+      selector.stages.length > 0 || categorizes(tail)
         ? compileOrBadRequest(() => this.deps.compilePipeline(selector.stages), stageErrors)
         : null;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
@@ -151,6 +168,7 @@ class TailSession {
   private unsubscribe: (() => void) | null = null;
   private closed = false;
   private readonly perStream = new Map<string, ReturnType<EntryPipeline['forStream']>>();
+  private readonly categorize: boolean;
 
   constructor(
     private readonly ws: WebSocket,
@@ -162,6 +180,7 @@ class TailSession {
     this.done = new Promise((r) => {
       this.resolveDone = r;
     });
+    this.categorize = categorizes(req);
   }
 
   async start(selector: Parameters<typeof executeLogQuery>[0]['selector']): Promise<void> {
@@ -188,13 +207,20 @@ class TailSession {
           endNs: nowNs() + 1n,
           limit: this.req.limit,
           direction: 'backward',
+          categorizeLabels: categorizes(this.req),
         },
         { sources: this.deps.sources, stats: new QueryStats(), compilePipeline: this.deps.compilePipeline },
       );
       const past: QueuedEntry[] = [];
       for (const s of history)
         for (const e of s.entries)
-          past.push({ ts: BigInt(e.ms) * 1_000_000n + BigInt(e.sub), line: e.line, labels: s.labels, key: s.key });
+          past.push({
+            ts: BigInt(e.ms) * 1_000_000n + BigInt(e.sub),
+            line: e.line,
+            labels: s.labels,
+            key: s.key,
+            categories: s.entryCategories?.get(e.streamKey),
+          });
       past.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
       this.queue.unshift(...past);
     } catch (err) {
@@ -220,12 +246,14 @@ class TailSession {
       let outLabels = labels;
       let outKey = key;
       let outLine = line;
+      let categories: CategorizedLabels | undefined;
       if (sp) {
         const out = sp.process(ts, 0, line, e.structuredMetadata);
         if (!out) continue;
         outLabels = out.labels;
         outKey = out.key;
         outLine = out.line;
+        if (this.categorize) categories = plainCategories(out.categories!);
       } else if (e.structuredMetadata.length > 0) {
         const byName = new Map(labels.map((l) => [l.name, l.value]));
         for (const l of e.structuredMetadata) byName.set(l.name, l.value);
@@ -236,7 +264,7 @@ class TailSession {
         if (this.dropped.length < MAX_DROPPED_PER_MESSAGE) this.dropped.push({ labels: outLabels, ts });
         continue;
       }
-      this.queue.push({ ts, line: outLine, labels: outLabels, key: outKey });
+      this.queue.push({ ts, line: outLine, labels: outLabels, key: outKey, categories });
     }
   }
 
@@ -257,7 +285,9 @@ class TailSession {
       }
       const dropped = this.dropped;
       this.dropped = [];
-      this.ws.send(this.req.legacy ? legacyMessage(batch, dropped) : message(batch, dropped));
+      this.ws.send(
+        this.req.legacy ? legacyMessage(batch, dropped) : message(batch, dropped, this.req.encodingFlags ?? []),
+      );
       if (batch.length < MAX_ENTRIES_PER_MESSAGE) return;
     }
   }
@@ -277,20 +307,34 @@ function labelsObject(labels: Labels): Record<string, string> {
   return o;
 }
 
-/** Loki's tail message: every entry is its own stream. */
-function message(batch: readonly QueuedEntry[], dropped: ReadonlyArray<{ labels: Labels; ts: bigint }>): string {
-  const streams = batch.map(
-    (e) => `{"stream":${JSON.stringify(labelsObject(e.labels))},"values":[["${e.ts}",${JSON.stringify(e.line)}]]}`,
-  );
+function categorizes(req: TailRequest): boolean {
+  return categorizeLabelsRequested(req.encodingFlags ?? []);
+}
+
+/** Loki's tail message: every entry is its own stream; the encoding flags sent come last. */
+function message(
+  batch: readonly QueuedEntry[],
+  dropped: ReadonlyArray<{ labels: Labels; ts: bigint }>,
+  encodingFlags: readonly string[],
+): string {
+  const streams = batch.map((e) => {
+    const c = e.categories;
+    const value = c
+      ? `["${e.ts}",${JSON.stringify(e.line)},${categoriesJSON(c)}]`
+      : `["${e.ts}",${JSON.stringify(e.line)}]`;
+    return `{"stream":${JSON.stringify(labelsObject(c ? c.stream : e.labels))},"values":[${value}]}`;
+  });
   let out = `{"streams":[${streams.join(',')}]`;
   if (dropped.length > 0)
     out += `,"dropped_entries":${JSON.stringify(dropped.map((d) => ({ labels: labelsObject(d.labels), timestamp: String(d.ts) })))}`;
+  if (encodingFlags.length > 0) out += `,"encodingFlags":${JSON.stringify(encodingFlags)}`;
   return `${out}}`;
 }
 
 function legacyMessage(batch: readonly QueuedEntry[], dropped: ReadonlyArray<{ labels: Labels; ts: bigint }>): string {
+  // The legacy form has no place for categories: as in Loki, only the stream labels are left.
   const streams = batch.map((e) => ({
-    labels: labelsToString(e.labels),
+    labels: labelsToString(e.categories ? e.categories.stream : e.labels),
     entries: [{ ts: formatRFC3339Nano(e.ts), line: e.line }],
   }));
   const body: Record<string, unknown> = { streams };

@@ -6,10 +6,17 @@ import { Messages } from '../../messages.js';
 import type { SourceDeps } from '../../querier/sources.js';
 import type { Direction } from '../../querier/stream-blocks.js';
 import { WorkerTaskError } from '../../querier/worker-pool.js';
+import { encodingFlagsMember } from '../../server/encoding-flags.js';
 import { HttpError } from '../../server/http-error.js';
 import { type Expr, ParseError, parseExpr, QueryKindError } from '../syntax/index.js';
 import { formatGoDuration } from '../syntax/units.js';
-import { executeIntervalLogQuery, executeLogQuery, type PipelineCompiler, streamsToJSON } from './log-query.js';
+import {
+  executeIntervalLogQuery,
+  executeLogQuery,
+  type LogQueryRequest,
+  type PipelineCompiler,
+  streamsToJSON,
+} from './log-query.js';
 import type { QueryExecutor } from './shards.js';
 import { QueryStats } from './stats.js';
 import type { StepGrid } from './types.js';
@@ -64,6 +71,8 @@ export interface RangeQuery {
   direction: Direction;
   stepNs: bigint;
   intervalNs: bigint;
+  /** Log queries: Loki's categorize-labels encoding (see log-query.ts). Metric queries ignore it. */
+  categorizeLabels?: boolean;
 }
 
 export interface InstantQuery {
@@ -71,6 +80,8 @@ export interface InstantQuery {
   timeNs: bigint;
   limit: number;
   direction: Direction;
+  /** As in RangeQuery. */
+  categorizeLabels?: boolean;
 }
 
 export interface QueryResponse {
@@ -105,7 +116,15 @@ export class Engine {
     return this.run(tenant, limits, signal, async (ctx) => {
       if (expr.kind === 'log_selector') {
         checkEntriesLimit(q.limit, limits);
-        const req = { tenant, selector: expr, startNs, endNs: q.endNs, limit: q.limit, direction: q.direction };
+        const req: LogQueryRequest = {
+          tenant,
+          selector: expr,
+          startNs,
+          endNs: q.endNs,
+          limit: q.limit,
+          direction: q.direction,
+          categorizeLabels: q.categorizeLabels === true,
+        };
         const streams =
           q.intervalNs > 0n ? await executeIntervalLogQuery(req, q.intervalNs, ctx) : await executeLogQuery(req, ctx);
         return { resultType: 'streams', result: streamsToJSON(streams) };
@@ -137,7 +156,15 @@ export class Engine {
       const startNs = applyLookback(endNs - INSTANT_LOG_LOOKBACK_NS, limits);
       return this.run(tenant, limits, signal, async (ctx) => {
         const streams = await executeLogQuery(
-          { tenant, selector: expr, startNs, endNs, limit: q.limit, direction: q.direction },
+          {
+            tenant,
+            selector: expr,
+            startNs,
+            endNs,
+            limit: q.limit,
+            direction: q.direction,
+            categorizeLabels: q.categorizeLabels === true,
+          },
           ctx,
         );
         return { resultType: 'streams', result: streamsToJSON(streams) };
@@ -207,8 +234,14 @@ function applyLookback(startNs: bigint, limits: QueryLimits): bigint {
   return startNs < earliest ? earliest : startNs;
 }
 
-/** The full query response body: `{"status":"success","data":{...}}`. */
-export function responseJSON(r: QueryResponse): string {
+/**
+ * The full query response body: `{"status":"success","data":{...}}`.
+ * `encodingFlags` are the response encoding flags the request sent: a
+ * `streams` answer lists them before `result`; metric answers never do, as
+ * Loki's frontend writes those without them.
+ */
+export function responseJSON(r: QueryResponse, encodingFlags: readonly string[] = []): string {
   const warnings = r.warnings.length > 0 ? `"warnings":${JSON.stringify(r.warnings)},` : '';
-  return `{"status":"success",${warnings}"data":{"resultType":"${r.resultType}","result":${r.result},"stats":${JSON.stringify(r.stats)}}}`;
+  const flags = r.resultType === 'streams' && encodingFlags.length > 0 ? encodingFlagsMember(encodingFlags) : '';
+  return `{"status":"success",${warnings}"data":{"resultType":"${r.resultType}",${flags}"result":${r.result},"stats":${JSON.stringify(r.stats)}}}`;
 }

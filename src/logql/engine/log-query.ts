@@ -17,6 +17,13 @@ import { compileLineFilter, type LineFilter } from '../filter/index.js';
 import { StageCompileError } from '../log/index.js';
 import type { Grouping, LogSelectorExpr, Stage, Unwrap } from '../syntax/ast.js';
 import { TemplateParseError } from '../template/index.js';
+import {
+  type CategorizedLabels,
+  categoriesJSON,
+  categorizedKey,
+  plainCategories,
+  type StreamOutput,
+} from './categorized.js';
 import { compileOrBadRequest } from './plan-errors.js';
 import { MIN_PARALLEL_BYTES, planShards, type QueryExecutor, totalSize, toWire, type WireStream } from './shards.js';
 import type { QueryStats } from './stats.js';
@@ -34,6 +41,8 @@ export interface PipelineOutput {
   /** Canonical labels of the output stream. */
   key: string;
   labels: Labels;
+  /** The same labels split by category (for categorize-labels); set along with `labels`. */
+  categories?: CategorizedLabels;
 }
 
 export interface StreamEntryPipeline {
@@ -66,6 +75,11 @@ export interface LogQueryRequest {
   endNs: bigint;
   limit: number;
   direction: Direction;
+  /**
+   * Loki's categorize-labels encoding: output streams are keyed by stream labels
+   * only and every entry keeps its structured metadata and parsed labels apart.
+   */
+  categorizeLabels?: boolean;
 }
 
 export interface LogQueryContext {
@@ -81,6 +95,8 @@ export interface ResultStream {
   key: string;
   labels: Labels;
   entries: OutputEntry[];
+  /** With categorize-labels: each entry's categories, by the entry's `streamKey`. */
+  entryCategories?: ReadonlyMap<string, CategorizedLabels>;
 }
 
 /** Splits the stages into the leading line filters (run on blocks of bytes) and the rest. */
@@ -139,7 +155,7 @@ export interface LogScanTask {
 /** What a worker found: its best entries and the labels of their output streams. */
 export interface LogScanResult {
   entries: OutputEntry[];
-  outputs: Array<[string, Labels]>;
+  outputs: Array<[string, StreamOutput]>;
   stats: QueryStats;
 }
 
@@ -148,14 +164,24 @@ export async function scanLogStreams(
   streams: readonly StreamData[],
   req: LogQueryRequest,
   ctx: Pick<LogQueryContext, 'stats' | 'signal' | 'compilePipeline'>,
-): Promise<{ top: TopEntries; outputs: Map<string, Labels> }> {
+): Promise<{ top: TopEntries; outputs: Map<string, StreamOutput> }> {
   const { filters, rest } = splitLeadingFilters(req.selector.stages);
-  const pipeline = rest.length > 0 ? compileOrBadRequest(() => ctx.compilePipeline(rest), stageErrors) : null;
+  const pipeline = entryPipeline(rest, req, ctx.compilePipeline);
   const top = new TopEntries(req.limit, req.direction === 'backward');
-  const outputs = new Map<string, Labels>();
+  const outputs = new Map<string, StreamOutput>();
   // Streams are read one after another so each benefits from the bound the previous ones set.
   for (const stream of streams) await readStream(stream, req, ctx, filters, pipeline, top, outputs);
   return { top, outputs };
+}
+
+/**
+ * The per-line program, or null when lines pass through as they are. With
+ * categorize-labels an empty pipeline still runs: it is what files structured
+ * metadata under its category (as Loki's no-op pipeline does).
+ */
+function entryPipeline(rest: readonly Stage[], req: LogQueryRequest, compile: PipelineCompiler): EntryPipeline | null {
+  if (rest.length === 0 && !req.categorizeLabels) return null;
+  return compileOrBadRequest(() => compile(rest), stageErrors);
 }
 
 export async function executeLogQuery(req: LogQueryRequest, ctx: LogQueryContext): Promise<ResultStream[]> {
@@ -166,7 +192,7 @@ export async function executeLogQuery(req: LogQueryRequest, ctx: LogQueryContext
   const streams = await gatherStreams(ctx.sources, req.tenant, matchers, req.startNs, req.endNs - 1n);
   countChunks(streams, ctx.stats);
   let top: TopEntries;
-  let outputs: Map<string, Labels>;
+  let outputs: Map<string, StreamOutput>;
   const executor = ctx.executor;
   if (executor && executor.size > 0 && totalSize(streams) >= MIN_PARALLEL_BYTES) {
     top = new TopEntries(req.limit, req.direction === 'backward');
@@ -192,7 +218,7 @@ export async function executeLogQuery(req: LogQueryRequest, ctx: LogQueryContext
     ({ top, outputs } = await scanLogStreams(streams, req, ctx));
   }
   ctx.stats.entriesReturned = top.size;
-  return groupEntries(top.drain(), outputs);
+  return groupEntries(top.drain(), outputs, req.categorizeLabels === true);
 }
 
 function countChunks(streams: StreamData[], stats: QueryStats): void {
@@ -217,8 +243,9 @@ class EntryEmitter {
     private readonly backward: boolean,
     private readonly filters: LineFilter[],
     pipeline: EntryPipeline | null,
-    private readonly outputs: Map<string, Labels>,
+    private readonly outputs: Map<string, StreamOutput>,
     private readonly stats: QueryStats,
+    private readonly categorize: boolean,
   ) {
     this.perLine = pipeline?.forStream(stream.labels, stream.key) ?? null;
   }
@@ -253,7 +280,7 @@ class EntryEmitter {
     }
     this.stats.postFilterLines += n;
     const t = this.t;
-    const { stream, outputs, perLine } = this;
+    const { stream, outputs, perLine, categorize } = this;
     for (let k = 0; k < n; k++) {
       const i = sel[this.backward ? n - 1 - k : k]!;
       this.clock.timeOf(block.ts[i]!, t);
@@ -265,15 +292,20 @@ class EntryEmitter {
       if (perLine) {
         const out = perLine.process(block.baseNs, block.ts[i]!, line, metadata);
         if (!out) continue;
-        key = out.key;
         outLine = out.line;
-        if (!outputs.has(key)) outputs.set(key, out.labels);
+        if (categorize) {
+          key = categorizedKey(out.key, out.categories!);
+          if (!outputs.has(key)) outputs.set(key, { labels: out.labels, categories: plainCategories(out.categories!) });
+        } else {
+          key = out.key;
+          if (!outputs.has(key)) outputs.set(key, { labels: out.labels });
+        }
       } else if (metadata.length > 0) {
         const labels = withMetadata(stream.labels, metadata);
         key = labelsToString(labels);
-        if (!outputs.has(key)) outputs.set(key, labels);
+        if (!outputs.has(key)) outputs.set(key, { labels });
       } else if (!outputs.has(key)) {
-        outputs.set(key, stream.labels);
+        outputs.set(key, { labels: stream.labels });
       }
       visit({ ms: t.ms, sub: t.sub, streamKey: key, line: outLine });
     }
@@ -288,9 +320,17 @@ async function readStream(
   filters: LineFilter[],
   pipeline: EntryPipeline | null,
   top: TopEntries,
-  outputs: Map<string, Labels>,
+  outputs: Map<string, StreamOutput>,
 ): Promise<void> {
-  const emitter = new EntryEmitter(stream, req.direction === 'backward', filters, pipeline, outputs, ctx.stats);
+  const emitter = new EntryEmitter(
+    stream,
+    req.direction === 'backward',
+    filters,
+    pipeline,
+    outputs,
+    ctx.stats,
+    req.categorizeLabels === true,
+  );
   const admits = (t: EntryTime) => top.admits(t);
   const push = (e: OutputEntry) => top.push(e);
   const blocks = streamBlocks(stream, {
@@ -320,11 +360,12 @@ export async function executeIntervalLogQuery(
 ): Promise<ResultStream[]> {
   const matchers = req.selector.matchers.map(compileMatcher);
   const { filters, rest } = splitLeadingFilters(req.selector.stages);
-  const pipeline = rest.length > 0 ? compileOrBadRequest(() => ctx.compilePipeline(rest), stageErrors) : null;
+  const pipeline = entryPipeline(rest, req, ctx.compilePipeline);
   const streams = await gatherStreams(ctx.sources, req.tenant, matchers, req.startNs, req.endNs - 1n);
   countChunks(streams, ctx.stats);
   const backward = req.direction === 'backward';
-  const outputs = new Map<string, Labels>();
+  const categorize = req.categorizeLabels === true;
+  const outputs = new Map<string, StreamOutput>();
   const all = () => true;
 
   interface Cursor {
@@ -356,7 +397,7 @@ export async function executeIntervalLogQuery(
         decode: DECODE_ALL,
         signal: ctx.signal,
       }),
-      emitter: new EntryEmitter(stream, backward, filters, pipeline, outputs, ctx.stats),
+      emitter: new EntryEmitter(stream, backward, filters, pipeline, outputs, ctx.stats, categorize),
       buf: [],
       pos: 0,
     };
@@ -378,20 +419,57 @@ export async function executeIntervalLogQuery(
   }
   for (const c of live) await c.blocks.return(undefined);
   ctx.stats.entriesReturned = kept.length;
-  return groupEntries(kept, outputs);
+  return groupEntries(kept, outputs, categorize);
 }
 
-function groupEntries(entries: readonly OutputEntry[], outputs: Map<string, Labels>): ResultStream[] {
+/** The entries (in answer order) as output streams sorted by label text. */
+function groupEntries(
+  entries: readonly OutputEntry[],
+  outputs: Map<string, StreamOutput>,
+  categorize: boolean,
+): ResultStream[] {
+  if (categorize) return groupByStreamLabels(entries, outputs);
   const grouped = new Map<string, ResultStream>();
   for (const e of entries) {
     let g = grouped.get(e.streamKey);
     if (!g) {
-      g = { key: e.streamKey, labels: outputs.get(e.streamKey)!, entries: [] };
+      g = { key: e.streamKey, labels: outputs.get(e.streamKey)!.labels, entries: [] };
       grouped.set(e.streamKey, g);
     }
     g.entries.push(e);
   }
-  return [...grouped.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return sortByKey([...grouped.values()]);
+}
+
+/**
+ * categorize-labels: entries whose stream labels are the same form one stream
+ * whatever their metadata and parsed labels, which each entry keeps.
+ */
+function groupByStreamLabels(entries: readonly OutputEntry[], outputs: Map<string, StreamOutput>): ResultStream[] {
+  const categories = new Map<string, CategorizedLabels>();
+  const streamKeyOf = new Map<string, string>();
+  const grouped = new Map<string, ResultStream>();
+  for (const e of entries) {
+    let sk = streamKeyOf.get(e.streamKey);
+    let c = categories.get(e.streamKey);
+    if (sk === undefined || c === undefined) {
+      c = outputs.get(e.streamKey)!.categories!;
+      sk = labelsToString(c.stream);
+      categories.set(e.streamKey, c);
+      streamKeyOf.set(e.streamKey, sk);
+    }
+    let g = grouped.get(sk);
+    if (!g) {
+      g = { key: sk, labels: c.stream, entries: [], entryCategories: categories };
+      grouped.set(sk, g);
+    }
+    g.entries.push(e);
+  }
+  return sortByKey([...grouped.values()]);
+}
+
+function sortByKey(streams: ResultStream[]): ResultStream[] {
+  return streams.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 const NO_LABELS: readonly Label[] = [];
@@ -405,13 +483,25 @@ function countBlock(block: DecodedBlock, lo: number, hi: number, stats: QuerySta
 /** The `streams` result as Loki's JSON (`[{"stream":{...},"values":[["<ns>","<line>"],...]}]`). */
 export function streamsToJSON(streams: readonly ResultStream[]): string {
   const parts: string[] = [];
+  // With categorize-labels, each distinct output's third element is written once.
+  const thirds = new Map<string, string>();
   for (const s of streams) {
     let labels = '';
     for (const l of s.labels) labels += `${labels ? ',' : ''}${JSON.stringify(l.name)}:${JSON.stringify(l.value)}`;
     const values: string[] = new Array(s.entries.length);
+    const categories = s.entryCategories;
     for (let i = 0; i < s.entries.length; i++) {
       const e = s.entries[i]!;
-      values[i] = `["${entryNs(e)}",${JSON.stringify(e.line)}]`;
+      if (categories) {
+        let third = thirds.get(e.streamKey);
+        if (third === undefined) {
+          third = categoriesJSON(categories.get(e.streamKey)!);
+          thirds.set(e.streamKey, third);
+        }
+        values[i] = `["${entryNs(e)}",${JSON.stringify(e.line)},${third}]`;
+      } else {
+        values[i] = `["${entryNs(e)}",${JSON.stringify(e.line)}]`;
+      }
     }
     parts.push(`{"stream":{${labels}},"values":[${values.join(',')}]}`);
   }

@@ -147,6 +147,8 @@ export function createPipelineCompiler(): PipelineCompiler {
             out.line = p.line;
             out.key = r.key;
             out.labels = r.labels;
+            // The interned result itself: its categories are computed only if read.
+            out.categories = r;
             return out;
           },
         };

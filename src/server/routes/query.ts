@@ -10,6 +10,7 @@ import { labelsToRecord } from '../../util/labels.js';
 import { type CompiledMatcher, compileMatcher } from '../../util/matchers.js';
 import { formatRFC3339Nano } from '../../util/time.js';
 import { readForm } from '../body.js';
+import { categorizeLabelsRequested, parseEncodingFlags } from '../encoding-flags.js';
 import { HttpError } from '../http-error.js';
 import { bounds, parseInstantQuery, parseRangeQuery } from '../params.js';
 import { sendBody, sendJSON } from '../respond.js';
@@ -39,18 +40,20 @@ export function registerQueryRoutes(router: Router, deps: QueryRouteDeps): void 
   const queryRange = async (ctx: RequestContext): Promise<void> => {
     const tenant = tenantOf(ctx);
     const form = await readForm(ctx);
-    const q = parseRangeQuery(form);
+    const flags = parseEncodingFlags(ctx.req.headers);
+    const q = { ...parseRangeQuery(form), categorizeLabels: categorizeLabelsRequested(flags) };
     const r = await deps.engine.rangeQuery(tenant, q, ctx.signal);
-    sendJSON(ctx, responseJSON(r));
+    sendJSON(ctx, responseJSON(r, flags));
   };
   router.add(methods, '/loki/api/v1/query_range', queryRange);
 
   router.add(methods, '/loki/api/v1/query', async (ctx) => {
     const tenant = tenantOf(ctx);
     const form = await readForm(ctx);
-    const q = parseInstantQuery(form);
+    const flags = parseEncodingFlags(ctx.req.headers);
+    const q = { ...parseInstantQuery(form), categorizeLabels: categorizeLabelsRequested(flags) };
     const r = await deps.engine.instantQuery(tenant, q, ctx.signal);
-    sendJSON(ctx, responseJSON(r));
+    sendJSON(ctx, responseJSON(r, flags));
   });
 
   // Legacy: /api/prom/query is a range query returning the old streams shape.
