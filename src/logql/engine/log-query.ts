@@ -11,7 +11,7 @@ import { gatherStreams, type SourceDeps, type StreamData } from '../../querier/s
 import { type BlockSlice, type Direction, streamBlocks } from '../../querier/stream-blocks.js';
 import { DECODE_ALL, type DecodedBlock } from '../../storage/chunk/block.js';
 import type { Label, Labels } from '../../util/labels.js';
-import { labelsToString, sortLabels } from '../../util/labels.js';
+import { labelsToString } from '../../util/labels.js';
 import { compileMatcher } from '../../util/matchers.js';
 import { compileLineFilter, type LineFilter } from '../filter/index.js';
 import { StageCompileError } from '../log/index.js';
@@ -24,6 +24,7 @@ import {
   plainCategories,
   type StreamOutput,
 } from './categorized.js';
+import { foldMetadata } from './fold-metadata.js';
 import { compileOrBadRequest } from './plan-errors.js';
 import { MIN_PARALLEL_BYTES, planShards, type QueryExecutor, totalSize, toWire, type WireStream } from './shards.js';
 import type { QueryStats } from './stats.js';
@@ -135,14 +136,6 @@ class BlockClock {
 
 export function entryNs(t: EntryTime): bigint {
   return BigInt(t.ms) * NS_PER_MS + BigInt(t.sub);
-}
-
-/** Stream labels with an entry's structured metadata folded in (Loki's answer without categorize-labels). */
-function withMetadata(labels: Labels, metadata: readonly Label[]): Label[] {
-  const byName = new Map<string, string>();
-  for (const l of labels) byName.set(l.name, l.value);
-  for (const l of metadata) byName.set(l.name, l.value);
-  return sortLabels([...byName].map(([name, value]) => ({ name, value })));
 }
 
 /** A log query over some streams, as posted to a query worker. */
@@ -301,7 +294,7 @@ class EntryEmitter {
           if (!outputs.has(key)) outputs.set(key, { labels: out.labels });
         }
       } else if (metadata.length > 0) {
-        const labels = withMetadata(stream.labels, metadata);
+        const labels = foldMetadata(stream.labels, metadata);
         key = labelsToString(labels);
         if (!outputs.has(key)) outputs.set(key, { labels });
       } else if (!outputs.has(key)) {

@@ -14,7 +14,7 @@ import { gatherStreams, type StreamData } from '../../querier/sources.js';
 import { streamBlocks } from '../../querier/stream-blocks.js';
 import { HttpError } from '../../server/http-error.js';
 import type { DecodedBlock } from '../../storage/chunk/block.js';
-import { type Label, type Labels, labelsToString, sortLabels } from '../../util/labels.js';
+import { type Label, type Labels, labelsToString } from '../../util/labels.js';
 import { getOrCreate } from '../../util/maps.js';
 import { compileMatcher } from '../../util/matchers.js';
 import type { LineFilter } from '../filter/index.js';
@@ -25,6 +25,7 @@ import { CountAccumulator, Scratch } from './count-windows.js';
 import type { EngineRunContext, MetricEvaluator } from './engine.js';
 import { EvaluationError, findPipelineError, PipelineError, SeriesLimitError } from './eval-errors.js';
 import { evaluateSample } from './evaluator.js';
+import { foldMetadata } from './fold-metadata.js';
 import { durationSeconds } from './go-math.js';
 import { type EntryPipeline, splitLeadingFilters } from './log-query.js';
 import { compileOrBadRequest } from './plan-errors.js';
@@ -87,13 +88,6 @@ export class MetricQueryEvaluator implements MetricEvaluator {
 function grouped(labels: Labels, g: Grouping): Labels {
   const names = new Set(g.labels);
   return labels.filter((l) => names.has(l.name) !== g.without);
-}
-
-function withMetadata(labels: Labels, metadata: readonly Label[]): Labels {
-  const byName = new Map<string, string>();
-  for (const l of labels) byName.set(l.name, l.value);
-  for (const l of metadata) byName.set(l.name, l.value);
-  return sortLabels([...byName].map(([name, value]) => ({ name, value })));
 }
 
 /** Samples of one output series, in arrival order (sorted before use when streams interleave). */
@@ -405,7 +399,7 @@ async function readStream(
       const metadata = block.metadata?.[i] ?? NO_LABELS;
       if (!sampler) {
         // Counting, for entries with structured metadata: their series include it.
-        let labels = metadata.length > 0 ? withMetadata(stream.labels, metadata) : stream.labels;
+        let labels = metadata.length > 0 ? foldMetadata(stream.labels, metadata) : stream.labels;
         if (plan.grouping) labels = grouped(labels, plan.grouping);
         countsFor(labelsToString(labels), labels).addOne(
           block.ts[i]!,
