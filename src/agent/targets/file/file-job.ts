@@ -123,8 +123,8 @@ export class FileJob {
       if (seen.has(key)) continue;
       this.o.logger.info('Removing target', { key });
       this.targets.delete(key);
-      this.o.metrics.targetsActive.dec();
-      removals.push(target.stop(true));
+      // Active until its files were read to their end: lines written after that are not shipped.
+      removals.push(target.stop(true).finally(() => this.o.metrics.targetsActive.dec()));
     }
     await Promise.all(removals);
   }
