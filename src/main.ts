@@ -2,12 +2,17 @@
 // flags (`skald -config.file=loki.yaml -target=all`). Subcommands, loaded only
 // when used: `skald agent` (Promtail-compatible shipper), `skald query`
 // (logcli-compatible CLI), `skald canary` (loki-canary compatible).
-import { App } from './app/app.js';
-import { CommandLineExit, ConfigError, type LoadedConfig, loadConfig, printConfigText } from './config/index.js';
+//
+// The server's modules are loaded only to run the server: importing them
+// costs about 50 MB of memory (storage clients, gRPC, the query engine),
+// which `skald agent` running beside every application must not carry.
+import type { LoadedConfig } from './config/index.js';
 import { configureLogging, isLogLevel, rootLogger } from './util/log.js';
 import { VERSION } from './version.js';
 
 async function runServer(args: string[]): Promise<number> {
+  const { CommandLineExit, ConfigError, loadConfig, printConfigText } = await import('./config/index.js');
+  const { App } = await import('./app/app.js');
   let loaded: LoadedConfig;
   try {
     loaded = loadConfig(args, process.env);

@@ -6,14 +6,17 @@
 // are read, buffered entries are flushed through the pipelines to the
 // clients, the clients deliver what they can within the shutdown timeout,
 // and the positions file is written with what was delivered.
+//
+// Parts a configuration may not use (dry runs, file and Kubernetes
+// discovery, the syslog and push receivers) are loaded only when it does:
+// the push receiver alone brings a protobuf library and the LogQL parser,
+// memory an agent that only tails files should not carry.
 import { hostname as osHostname } from 'node:os';
 import type { Logger } from '../util/log.js';
-import { DryRunPrinter } from './client/dry-run.js';
+import type { DryRunPrinter } from './client/dry-run.js';
 import { ClientManager, type EntrySink } from './client/manager.js';
 import { renderAgentConfig, renderClientConfig } from './config/render.js';
 import type { AgentConfig, LoadedScrapeConfig } from './config/types.js';
-import { FileSdDiscoverer } from './discovery/file-sd.js';
-import { KubernetesDiscoverer } from './discovery/kubernetes/index.js';
 import { DiscoveryManager } from './discovery/manager.js';
 import { StaticDiscoverer } from './discovery/static.js';
 import type { Discoverer } from './discovery/target-group.js';
@@ -28,8 +31,8 @@ import { AgentServer } from './server/agent-server.js';
 import { DirWatcher } from './targets/file/dir-watcher.js';
 import { FileJob } from './targets/file/file-job.js';
 import { Positions } from './targets/file/positions.js';
-import { PushTarget } from './targets/push/push-target.js';
-import { SyslogTarget } from './targets/syslog/syslog-target.js';
+import type { PushTarget } from './targets/push/push-target.js';
+import type { SyslogTarget } from './targets/syslog/syslog-target.js';
 
 /** Lines without a configured max_line_size are still cut at this length when read. */
 const UNLIMITED_LINE_BYTES = 16 << 20;
@@ -76,19 +79,23 @@ export class Agent {
   private readonly hostname: string;
   private stopping: Promise<void> | undefined;
 
-  private constructor(private readonly o: AgentOptions) {
+  private constructor(
+    private readonly o: AgentOptions,
+    printerClass: typeof DryRunPrinter | undefined,
+  ) {
     const cfg = o.config;
     const limits = cfg.file.limits_config;
     const batchBytes = Math.max(0, ...cfg.clients.map((c) => c.batchsize));
-    // A few full batches per client keep the senders busy; buffering more only costs memory.
-    this.flow = new FlowControl(Math.max(1, cfg.clients.length) * Math.max(4 << 20, 3 * batchBytes));
+    // Three full batches per client (one being sent, one waiting, one filling) keep the senders busy;
+    // buffering more only costs memory.
+    this.flow = new FlowControl(Math.max(1, cfg.clients.length) * Math.max(1 << 20, 3 * batchBytes));
     this.hostname = o.hostname ?? (o.env.HOSTNAME || osHostname());
     this.dirWatcher = new DirWatcher(o.logger.child({ component: 'file_watcher' }));
     let sink: EntrySink;
-    if (o.dryRun) {
+    if (printerClass !== undefined) {
       // Promtail checks the clients in dry runs too.
       new ClientManager(this.clientOptions()).stop(0).catch(() => {});
-      const printer = new DryRunPrinter(o.stdout ?? ((t) => process.stdout.write(t)));
+      const printer = new printerClass(o.stdout ?? ((t) => process.stdout.write(t)));
       printer.announce(cfg.clients.map(renderClientConfig));
       sink = printer;
     } else {
@@ -137,7 +144,8 @@ export class Agent {
 
   /** Builds everything, then starts reading. Throws on configuration errors. */
   static async start(o: AgentOptions): Promise<Agent> {
-    const agent = new Agent(o);
+    const printer = o.dryRun ? (await import('./client/dry-run.js')).DryRunPrinter : undefined;
+    const agent = new Agent(o, printer);
     try {
       await agent.run();
     } catch (err) {
@@ -188,20 +196,29 @@ export class Agent {
           pollMaxMs: cfg.global.file_watch_config.max_poll_frequency,
           maxLineBytes: this.maxLineBytes,
           encoding: sc.config.encoding || undefined,
+          // Without stages, lines go straight to the clients, which copy them into their batches.
+          linesCopied: job.pipeline.size === 0 && this.sink.copiesLines,
+          handleLine: job.pipeline.size === 0 ? this.sink.handleLine?.bind(this.sink) : undefined,
         });
         job.files = files;
         const discoverers: Discoverer[] = [];
         if (sc.config.static_configs.length > 0) discoverers.push(new StaticDiscoverer(sc.config.static_configs));
-        for (const f of sc.config.file_sd_configs)
-          discoverers.push(new FileSdDiscoverer(f, logger.child({ component: 'file_sd' })));
-        for (const k of sc.config.kubernetes_sd_configs) {
-          discoverers.push(
-            new KubernetesDiscoverer(k, {
-              hostname: this.hostname,
-              env: this.o.env,
-              logger: logger.child({ component: 'kubernetes_sd' }),
-            }),
-          );
+        if (sc.config.file_sd_configs.length > 0) {
+          const { FileSdDiscoverer } = await import('./discovery/file-sd.js');
+          for (const f of sc.config.file_sd_configs)
+            discoverers.push(new FileSdDiscoverer(f, logger.child({ component: 'file_sd' })));
+        }
+        if (sc.config.kubernetes_sd_configs.length > 0) {
+          const { KubernetesDiscoverer } = await import('./discovery/kubernetes/index.js');
+          for (const k of sc.config.kubernetes_sd_configs) {
+            discoverers.push(
+              new KubernetesDiscoverer(k, {
+                hostname: this.hostname,
+                env: this.o.env,
+                logger: logger.child({ component: 'kubernetes_sd' }),
+              }),
+            );
+          }
         }
         job.discovery = new DiscoveryManager(
           discoverers,
@@ -211,6 +228,7 @@ export class Agent {
         );
         job.discovery.start();
       } else if (sc.kind === 'syslog') {
+        const { SyslogTarget } = await import('./targets/syslog/syslog-target.js');
         job.syslog = new SyslogTarget({
           jobName: sc.jobName,
           config: sc.syslog!,
@@ -221,6 +239,7 @@ export class Agent {
         });
         await job.syslog.start();
       } else {
+        const { PushTarget } = await import('./targets/push/push-target.js');
         job.push = new PushTarget({
           jobName: sc.jobName,
           config: sc.push!,

@@ -9,10 +9,13 @@
 // reports MB/s (wall clock), MB per CPU-second of the agent process, and the
 // agent's peak RSS (Linux /proc). Targets: >= 60 MB per CPU-second and
 // < 100 MB RSS with 100 files. With `--dist` the agent runs from the
-// compiled package (as deployed) instead of through the TypeScript loader,
-// whose own memory would otherwise count against the agent. With `--rate`
-// the files grow at that many MB/s while the agent runs (steady state)
-// instead of being written in full beforehand (catching up as fast as it can).
+// compiled package as deployed (`skald agent`, through the command's entry
+// point) instead of through the TypeScript loader, whose own memory would
+// otherwise count against the agent. The files are
+// empty when the agent starts; once it is up (and its start-up CPU counted
+// out), they receive their whole content at once and the agent catches up
+// as fast as it can, or, with `--rate`, they grow at that many MB/s
+// (steady state). `npm run bench:agent` runs the default case from `dist/`.
 import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -37,7 +40,7 @@ const FILES = Number(args.files);
 const TOTAL_BYTES = Number(args.mb) * 1024 * 1024;
 const LINE_BYTES = Number(args['line-bytes']);
 const CRI = args.stages === 'cri';
-/** MB/s at which the files are written while the agent runs; 0 writes everything before it starts. */
+/** MB/s at which the files are written while the agent runs; 0 writes everything at once. */
 const RATE = Number(args.rate) * 1024 * 1024;
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -79,8 +82,14 @@ function generateLogs(): { contents: Buffer[]; lines: number } {
   return { contents, lines };
 }
 
-/** Appends every file's content at RATE, cut at line ends, ten times a second. */
+/** Appends every file's content at RATE, cut at line ends, ten times a second (all at once without RATE). */
 async function writeAtRate(dir: string, contents: Buffer[]): Promise<void> {
+  if (RATE <= 0) {
+    contents.forEach((c, f) => {
+      appendFileSync(join(dir, `app-${f}.log`), c);
+    });
+    return;
+  }
   const offsets = contents.map(() => 0);
   const perTick = Math.max(1, Math.floor(RATE / 10 / contents.length));
   for (;;) {
@@ -136,15 +145,13 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
   const sinkPort = (sink.address() as AddressInfo).port;
   try {
-    const how = RATE > 0 ? `at ${args.rate} MB/s` : 'before starting the agent';
+    const how = RATE > 0 ? `at ${args.rate} MB/s` : 'at once';
     process.stdout.write(
       `writing ${args.mb} MB to ${FILES} files ${how} (${LINE_BYTES}-byte lines${CRI ? ', CRI format' : ''})...\n`,
     );
     const { contents, lines } = generateLogs();
     const bytes = contents.reduce((n, c) => n + c.length, 0);
-    contents.forEach((c, f) => {
-      writeFileSync(join(dir, `app-${f}.log`), RATE > 0 ? '' : c);
-    });
+    for (let f = 0; f < FILES; f++) writeFileSync(join(dir, `app-${f}.log`), '');
     const stages = CRI ? '    pipeline_stages:\n      - cri: {}\n' : '';
     writeFileSync(
       join(dir, 'agent.yaml'),
@@ -168,12 +175,7 @@ ${stages}    static_configs:
       '-log.level=warn',
     ];
     const runner = args.dist
-      ? [
-          '--input-type=module',
-          '-e',
-          `const { runAgent } = await import(${JSON.stringify(`${resolve(args.dist)}/agent/main.js`)}); process.exit(await runAgent(process.argv.slice(1), process.env));`,
-          '--',
-        ]
+      ? [join(resolve(args.dist), 'main.js'), 'agent']
       : ['--import', 'tsx', fileURLToPath(new URL('../test-agent-process.ts', import.meta.url))];
     const nodeFlags = (args['node-flags'] ?? '').split(' ').filter((f) => f !== '');
     const child = spawn(process.execPath, [...nodeFlags, ...runner, ...agentArgs], {
@@ -184,7 +186,7 @@ ${stages}    static_configs:
     while ((await sentEntries(httpPort)) < 0) await new Promise((r) => setTimeout(r, 20));
     const cpuStart = cpuSeconds(pid);
     const wallStart = performance.now();
-    const writing = RATE > 0 ? writeAtRate(dir, contents) : Promise.resolve();
+    const writing = writeAtRate(dir, contents);
     let sent = 0;
     while (sent < lines) {
       // Not too often: rendering /metrics costs the agent CPU too.

@@ -7,11 +7,13 @@
 // as Promtail does. Entries are acknowledged only when their batch was
 // accepted or given up, which is what lets file positions advance.
 import { createHash } from 'node:crypto';
+import type { Label } from '../../util/labels.js';
 import type { Logger } from '../../util/log.js';
 import type { ClientConfig } from '../config/types.js';
 import type { FlowControl } from '../flow-control.js';
 import { LabelSet, TENANT_LABEL } from '../labels/label-set.js';
 import type { AgentMetrics } from '../metrics.js';
+import type { Ack } from '../pipeline/ack.js';
 import type { LogEntry } from '../pipeline/entry.js';
 import { Backoff } from './backoff.js';
 import { Batch, entrySize } from './batch.js';
@@ -95,40 +97,66 @@ export class Client {
   }
 
   /** The entry's labels over the client's external labels (the entry's win). */
-  private labelsOf(entry: LogEntry): LabelSet {
-    if (this.externalLabels.size === 0) return entry.labels;
-    let merged = this.merged.get(entry.labels);
+  private labelsOf(labels: LabelSet): LabelSet {
+    if (this.externalLabels.size === 0) return labels;
+    let merged = this.merged.get(labels);
     if (merged === undefined) {
-      merged = this.externalLabels.merge(entry.labels);
-      this.merged.set(entry.labels, merged);
+      merged = this.externalLabels.merge(labels);
+      this.merged.set(labels, merged);
     }
     return merged;
   }
 
   /** Takes an entry; its acknowledgement completes once it was sent or dropped. */
   add(entry: LogEntry): void {
-    const labels = this.labelsOf(entry);
+    const src = entry.lineBuffer;
+    this.addLine(
+      entry.labels,
+      entry.sec,
+      entry.nanos,
+      src,
+      entry.lineStart,
+      entry.lineBytes,
+      entry.structuredMetadata,
+      entry.ack,
+    );
+  }
+
+  /**
+   * Takes a line, src[start, start + length), without an entry object (lines
+   * straight from a file); its bytes are copied before this returns.
+   */
+  addLine(
+    entryLabels: LabelSet,
+    sec: number,
+    nanos: number,
+    src: Buffer,
+    start: number,
+    length: number,
+    metadata: readonly Label[],
+    ack: Ack,
+  ): void {
+    const labels = this.labelsOf(entryLabels);
     const tenant = labels.get(TENANT_LABEL) ?? this.o.config.tenant_id;
-    let line = entry.line;
+    let lineLength = length;
     const max = this.o.maxLineSize;
     if (max > 0) {
-      const length = entry.lineBytes;
+      const length = lineLength;
       if (length > max) {
         this.initTenantMetrics(tenant);
         const labelValues = { host: this.host, tenant, reason: REASON_LINE_TOO_LONG };
         if (!this.o.maxLineSizeTruncate) {
           this.o.metrics.droppedEntries.inc(labelValues);
           this.o.metrics.droppedBytes.inc(labelValues, length);
-          entry.ack.done();
+          ack.done();
           return;
         }
         this.o.metrics.mutatedEntries.inc(labelValues);
         this.o.metrics.mutatedBytes.inc(labelValues, length - max);
-        line = line.subarray(0, max);
+        lineLength = max;
       }
     }
-    const metadata = entry.structuredMetadata;
-    const size = entrySize(line, metadata);
+    const size = entrySize(lineLength, metadata);
     let batch = this.batches.get(tenant);
     if (batch === undefined) {
       this.initTenantMetrics(tenant);
@@ -139,13 +167,13 @@ export class Client {
       batch = new Batch(tenant, this.o.maxStreams, this.o.config.batchsize);
       this.batches.set(tenant, batch);
     }
-    if (!batch.add(labels.streamKey(), entry.sec, entry.nanos, line, metadata, size, entry.ack)) {
+    if (!batch.add(labels.streamKey(), sec, nanos, src, start, lineLength, metadata, size, ack)) {
       const error = `streams limit exceeded, streams: ${batch.streamCount} exceeds limit: ${this.o.maxStreams}, stream: '${labels.streamKey()}'`;
       this.logger.error('batch add err', { tenant, error });
       const labelValues = { host: this.host, tenant, reason: REASON_STREAM_LIMITED };
-      this.o.metrics.droppedBytes.inc(labelValues, entry.lineBytes);
+      this.o.metrics.droppedBytes.inc(labelValues, length);
       this.o.metrics.droppedEntries.inc(labelValues);
-      entry.ack.done();
+      ack.done();
       return;
     }
     this.o.flow.hold(size);

@@ -9,6 +9,8 @@ const LAYOUT = '2006-01-02T15:04:05.999999999-0700';
 
 export class DryRunPrinter implements EntrySink {
   private readonly local = localLocation();
+  /** Lines are printed at once. */
+  readonly copiesLines = true;
 
   constructor(private readonly write: (text: string) => void) {}
 

@@ -109,9 +109,16 @@ export class HttpSender {
     }
     return new Promise((resolve) => {
       let settled = false;
+      // A plain timer and listener rather than AbortSignal.any/timeout, which build several event
+      // targets and weak references per request that outlive young-generation collections.
+      const timer = setTimeout(() => req.destroy(new Error(`request timed out after ${timeoutMs}ms`)), timeoutMs);
+      const onAbort = () => req.destroy(new Error('request aborted'));
+      abort?.addEventListener('abort', onAbort, { once: true });
       const finish = (r: SendResult) => {
         if (!settled) {
           settled = true;
+          clearTimeout(timer);
+          abort?.removeEventListener('abort', onAbort);
           resolve(r);
         }
       };
@@ -121,7 +128,6 @@ export class HttpSender {
           method: 'POST',
           agent: this.agent,
           headers,
-          signal: abort ? AbortSignal.any([abort, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
         },
         (res) => {
           const status = res.statusCode ?? 0;
@@ -141,6 +147,7 @@ export class HttpSender {
         },
       );
       req.on('error', (err) => finish({ status: -1, error: err }));
+      if (abort?.aborted) onAbort();
       req.end(body);
     });
   }

@@ -55,6 +55,7 @@ describe('readline rate limit', () => {
     const lines: string[] = [];
     return {
       lines,
+      copiesLines: true,
       handle: (e) => lines.push(e.lineText),
       stop: async () => {},
     };

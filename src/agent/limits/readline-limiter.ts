@@ -14,6 +14,8 @@ export class ReadlineLimiter implements EntrySink {
   private readonly bucket: TokenBucket;
   private readonly delays: DelayQueue | undefined;
   private readonly forward = (e: LogEntry) => this.next.handle(e);
+  /** Delayed entries are held; dropped ones are not. */
+  readonly copiesLines: boolean;
 
   constructor(
     rate: number,
@@ -25,6 +27,7 @@ export class ReadlineLimiter implements EntrySink {
   ) {
     this.bucket = new TokenBucket(rate, burst);
     if (!drop) this.delays = new DelayQueue(this.bucket, flow);
+    this.copiesLines = drop && next.copiesLines;
   }
 
   handle(entry: LogEntry): void {

@@ -33,9 +33,12 @@ class CombinedAck implements Ack {
   }
 }
 
-/** An Ack completing `a` and `b` together. */
+/**
+ * An Ack completing `a` and `b` together. `a` and `b` may be the same
+ * object (lines of one read share one): it is then completed twice.
+ */
 export function combineAcks(a: Ack, b: Ack): Ack {
-  if (a === NO_ACK || a === b) return b;
+  if (a === NO_ACK) return b;
   if (b === NO_ACK) return a;
   const parts: Ack[] = [];
   for (const x of [a, b]) {

@@ -1,15 +1,31 @@
 // One log entry on its way through a pipeline to the clients.
 //
-// Lines read from files stay the Buffer slices they were read as unless a
-// stage needs text, and the extracted-data map that stages share is only
-// built when a stage first asks for it: an entry that goes through no stage
-// costs one object and one slice.
+// Lines read from files stay the bytes they were read as unless a stage
+// needs text; they are kept as a range of the read buffer, made a Buffer of
+// their own only when asked for. The extracted-data map that stages share is
+// only built when a stage first asks for it: an entry that goes through no
+// stage costs one object.
 import type { Label } from '../../util/labels.js';
 import type { LabelSet } from '../labels/label-set.js';
 import { type Ack, NO_ACK } from './ack.js';
 import type { Timestamp } from './clock.js';
 
 const NO_METADATA: Label[] = [];
+
+/**
+ * Takes a line read from a file, buf[start, end), without an entry object
+ * (the sources' fast path when no pipeline stage runs): it must copy what it
+ * keeps before returning, since the buffer is reused.
+ */
+export type LineHandler = (
+  labels: LabelSet,
+  sec: number,
+  nanos: number,
+  buf: Buffer,
+  start: number,
+  end: number,
+  ack: Ack,
+) => void;
 
 /**
  * Values a stage extracted without building the extracted-data map: they
@@ -27,7 +43,10 @@ export class LogEntry implements Timestamp {
   ack: Ack;
   private metadata: Label[] = NO_METADATA;
   private text: string | undefined;
+  /** The line's bytes are bytes[start, end) when bytes is set. */
   private bytes: Buffer | undefined;
+  private start = 0;
+  private end = 0;
   /** The labels the extracted map starts from (Promtail copies them in when the pipeline starts). */
   private seed: LabelSet;
   private extractedMap: Map<string, unknown> | undefined;
@@ -45,6 +64,16 @@ export class LogEntry implements Timestamp {
   static fromBytes(labels: LabelSet, ts: Timestamp, line: Buffer, ack: Ack = NO_ACK): LogEntry {
     const e = new LogEntry(labels, ts, ack);
     e.bytes = line;
+    e.end = line.length;
+    return e;
+  }
+
+  /** An entry whose line is buf[start, end), without making a slice of it yet. */
+  static fromSlice(labels: LabelSet, ts: Timestamp, buf: Buffer, start: number, end: number, ack: Ack): LogEntry {
+    const e = new LogEntry(labels, ts, ack);
+    e.bytes = buf;
+    e.start = start;
+    e.end = end;
     return e;
   }
 
@@ -56,7 +85,7 @@ export class LogEntry implements Timestamp {
 
   /** The line as text (UTF-8 decoded once, on first use). */
   get lineText(): string {
-    if (this.text === undefined) this.text = this.bytes!.toString('utf8');
+    if (this.text === undefined) this.text = this.bytes!.toString('utf8', this.start, this.end);
     return this.text;
   }
 
@@ -67,18 +96,44 @@ export class LogEntry implements Timestamp {
 
   /** The line as UTF-8 bytes (encoded once, on first use). */
   get line(): Buffer {
-    if (this.bytes === undefined) this.bytes = Buffer.from(this.text!, 'utf8');
-    return this.bytes;
+    let bytes = this.bytes;
+    if (bytes === undefined) {
+      bytes = Buffer.from(this.text!, 'utf8');
+      this.start = 0;
+      this.end = bytes.length;
+    } else if (this.start !== 0 || this.end !== bytes.length) {
+      bytes = bytes.subarray(this.start, this.end);
+      this.start = 0;
+      this.end = bytes.length;
+    }
+    this.bytes = bytes;
+    return bytes;
   }
 
   set line(value: Buffer) {
     this.bytes = value;
+    this.start = 0;
+    this.end = value.length;
     this.text = undefined;
   }
 
   /** Length of the line in bytes, as Promtail's len(line). */
   get lineBytes(): number {
-    return this.bytes !== undefined ? this.bytes.length : Buffer.byteLength(this.text!, 'utf8');
+    return this.bytes !== undefined ? this.end - this.start : Buffer.byteLength(this.text!, 'utf8');
+  }
+
+  /**
+   * The buffer the line's bytes are in, from lineStart on (lineBytes of
+   * them), for copying them without making a Buffer of the line first.
+   */
+  get lineBuffer(): Buffer {
+    if (this.bytes === undefined) return this.line;
+    return this.bytes;
+  }
+
+  /** Where the line starts in lineBuffer (read lineBuffer first). */
+  get lineStart(): number {
+    return this.start;
   }
 
   get structuredMetadata(): Label[] {

@@ -25,11 +25,17 @@ const NAMED_LAYOUTS: Readonly<Record<string, string>> = {
   RFC3339Nano: '2006-01-02T15:04:05.999999999Z07:00',
 };
 
-const LOCAL = localLocation();
+/**
+ * The process's zone, looked up on first use: that goes through Intl, whose
+ * time zone data (about 6 MB of resident memory) an agent parsing only
+ * timestamps with their offsets never needs.
+ */
+let local: GoLocation | undefined;
 
 /** time.LoadLocation for the `location` option; throws with Promtail's message. */
 export function loadTimestampLocation(name: string): GoLocation {
-  const loc = loadLocation(name, LOCAL);
+  local ??= localLocation();
+  const loc = loadLocation(name, local);
   if (!loc) throw new TimestampFormatError(`invalid location specified: unknown time zone ${name}`);
   return loc;
 }

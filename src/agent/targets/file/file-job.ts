@@ -8,7 +8,7 @@ import type { TargetGroup } from '../../discovery/target-group.js';
 import type { FlowControl } from '../../flow-control.js';
 import { LabelSet } from '../../labels/label-set.js';
 import type { AgentMetrics } from '../../metrics.js';
-import type { LogEntry } from '../../pipeline/entry.js';
+import type { LineHandler, LogEntry } from '../../pipeline/entry.js';
 import { type RelabelRule, relabel } from '../../relabel/relabel.js';
 import type { DirWatcher } from './dir-watcher.js';
 import { FileTarget } from './file-target.js';
@@ -38,6 +38,10 @@ export interface FileJobOptions {
   readonly pollMaxMs: number;
   readonly maxLineBytes: number;
   readonly encoding?: string;
+  /** `handle` copies what it keeps of a line before returning (read buffers are then reused). */
+  readonly linesCopied?: boolean;
+  /** Takes lines without entry objects (no pipeline stages run). */
+  readonly handleLine?: LineHandler;
 }
 
 export class FileJob {
@@ -106,6 +110,8 @@ export class FileJob {
           pollMaxMs: this.o.pollMaxMs,
           maxLineBytes: this.o.maxLineBytes,
           encoding: this.o.encoding,
+          linesCopied: this.o.linesCopied,
+          handleLine: this.o.handleLine,
         });
         this.targets.set(key, target);
         this.o.metrics.targetsActive.inc();
@@ -117,8 +123,8 @@ export class FileJob {
       if (seen.has(key)) continue;
       this.o.logger.info('Removing target', { key });
       this.targets.delete(key);
-      this.o.metrics.targetsActive.dec();
-      removals.push(target.stop(true));
+      // Active until its files were read to their end: lines written after that are not shipped.
+      removals.push(target.stop(true).finally(() => this.o.metrics.targetsActive.dec()));
     }
     await Promise.all(removals);
   }

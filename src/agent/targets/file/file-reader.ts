@@ -1,17 +1,28 @@
-// Reading lines from one open file: large positional reads into fresh
-// Buffers, lines found with Buffer.indexOf and handed on as slices of the
-// read buffer (no copy, no decoding). A line without its newline yet waits
-// for the next read. Each line carries an acknowledgement that commits the
+// Reading lines from one open file: large positional reads into a buffer
+// lent by the agent's read pool, lines found with Buffer.indexOf and
+// handed on as slices of it (no copy, no decoding). When whoever takes the
+// lines may keep them past the call (pipeline stages that hold entries,
+// rate limits that delay them), what was read is first copied into a buffer
+// of its own, of the size read. A line without its newline yet waits for
+// the next read. Each line carries an acknowledgement that commits the
 // offset after it once it (and every line before it) was delivered.
 import type { FileHandle } from 'node:fs/promises';
 import type { TextDecoder } from 'node:util';
 import type { LabelSet } from '../../labels/label-set.js';
 import type { Timestamp } from '../../pipeline/clock.js';
 import { Stamper } from '../../pipeline/clock.js';
-import { LogEntry } from '../../pipeline/entry.js';
-import { OffsetTracker } from './offset-tracker.js';
+import { type LineHandler, LogEntry } from '../../pipeline/entry.js';
+import { type LineAck, OffsetTracker } from './offset-tracker.js';
 
 const NEWLINE = 0x0a;
+/**
+ * Lines that share one acknowledgement, at most: few enough objects that
+ * none per line lives until its batch was sent, and fine enough that the
+ * saved offset trails what the server accepted by a few kilobytes at most
+ * (what a crash makes the agent send again).
+ */
+const ACK_MAX_LINES = 64;
+const ACK_MAX_BYTES = 16 * 1024;
 
 export interface ReaderSettings {
   readonly labels: LabelSet;
@@ -24,6 +35,17 @@ export interface ReaderSettings {
   readonly decoder: TextDecoder | undefined;
   /** Called when a line was cut (once per such line). */
   readonly onLongLine: (length: number) => void;
+  /**
+   * When set, complete lines go here rather than to `handle`, without an
+   * entry object each (it copies them: `linesCopied` should then be set).
+   * Not used with a decoder.
+   */
+  readonly handleLine: LineHandler | undefined;
+  /**
+   * `handle` copies what it keeps of a line before it returns, so lines may
+   * be slices of the pooled buffer. Otherwise they get memory of their own.
+   */
+  readonly linesCopied: boolean;
 }
 
 export interface ReadResult {
@@ -63,18 +85,26 @@ export class FileReader {
     return this.carry?.length ?? 0;
   }
 
-  /** Reads once at the current offset; returns zero bytes at the end of the file. */
-  async readOnce(): Promise<ReadResult> {
+  /**
+   * Reads once at the current offset into `pooled` (a read pool's buffer,
+   * free again once this resolves); returns zero bytes at the end of the file.
+   */
+  async readOnce(pooled: Buffer): Promise<ReadResult> {
+    const { readSize, linesCopied } = this.settings;
     const carryLen = this.carry?.length ?? 0;
-    // A long partial line doubles the read size, so that it is copied a logarithmic number of times.
-    const size = Math.max(this.settings.readSize, carryLen);
-    const buf = Buffer.allocUnsafe(carryLen + size);
-    if (carryLen > 0) this.carry!.copy(buf, 0);
-    const { bytesRead } = await this.fh.read(buf, carryLen, size, this.offset);
+    // The partial line and the read share one buffer; a partial line of more than half of it doubles
+    // the buffer (one of its own then), so that a long line is copied a logarithmic number of times.
+    const total = Math.min(Math.max(readSize, 2 * carryLen), Math.max(pooled.length, 2 * carryLen));
+    const size = total - carryLen;
+    const into = total <= pooled.length ? pooled : Buffer.allocUnsafe(total);
+    if (carryLen > 0) this.carry!.copy(into, 0);
+    const { bytesRead } = await this.fh.read(into, carryLen, size, this.offset);
     if (bytesRead === 0) return { bytes: 0, lines: 0, eof: true };
+    const end = carryLen + bytesRead;
+    const buf = linesCopied || into !== pooled ? into : Buffer.from(into.subarray(0, end));
     const bufferStart = this.offset - carryLen;
     this.offset += bytesRead;
-    const lines = this.split(buf, carryLen + bytesRead, bufferStart);
+    const lines = this.split(buf, end, bufferStart);
     return { bytes: bytesRead, lines, eof: bytesRead < size };
   }
 
@@ -86,34 +116,61 @@ export class FileReader {
       return 0;
     }
     const { labels, handle, decoder, maxLineBytes } = this.settings;
+    const handleLine = decoder === undefined ? this.settings.handleLine : undefined;
+    const ts = this.ts;
     const tracker = this.tracker;
+    // Runs of lines share an acknowledgement; the reader holds it (its first reference) while handing them
+    // out, so that it cannot complete early, and sets where the run ends before letting go.
+    let ack: LineAck | undefined;
+    let ackLines = 0;
+    let ackStart = 0;
     this.stamper.begin();
     let start = 0;
     let count = 0;
-    while (start <= last) {
-      const nl = buf.indexOf(NEWLINE, start);
-      if (this.skipping) {
-        // The tail of an over-long line cut earlier: its position is committed with this line end.
-        this.skipping = false;
-        tracker.begin(bufferStart + nl + 1).done();
+    try {
+      while (start <= last) {
+        const nl = buf.indexOf(NEWLINE, start);
+        if (this.skipping) {
+          // The tail of an over-long line cut earlier: committed with the lines after it.
+          this.skipping = false;
+          start = nl + 1;
+          continue;
+        }
+        if (ack === undefined) {
+          ack = tracker.begin(0);
+          ackLines = 0;
+          ackStart = start;
+        }
+        let lineEnd = nl;
+        if (lineEnd - start > maxLineBytes) {
+          this.settings.onLongLine(lineEnd - start);
+          lineEnd = start + maxLineBytes;
+        }
+        this.stamper.advance(ts);
+        ack.retain(1);
+        count++;
+        if (handleLine !== undefined) handleLine(labels, ts.sec, ts.nanos, buf, start, lineEnd, ack);
+        else {
+          handle(
+            decoder === undefined
+              ? LogEntry.fromSlice(labels, ts, buf, start, lineEnd, ack)
+              : LogEntry.fromText(labels, ts, decoder.decode(buf.subarray(start, lineEnd)), ack),
+          );
+        }
         start = nl + 1;
-        continue;
+        if (++ackLines >= ACK_MAX_LINES || start - ackStart >= ACK_MAX_BYTES) {
+          ack.end = bufferStart + start;
+          ack.done();
+          ack = undefined;
+        }
       }
-      let lineEnd = nl;
-      if (lineEnd - start > maxLineBytes) {
-        this.settings.onLongLine(lineEnd - start);
-        lineEnd = start + maxLineBytes;
+    } finally {
+      // Whatever the read covered up to its last newline, the skipped tail of a long line included.
+      if (ack === undefined && start > 0 && tracker.lastEnd < bufferStart + start) ack = tracker.begin(0);
+      if (ack !== undefined) {
+        ack.end = bufferStart + start;
+        ack.done();
       }
-      this.stamper.advance(this.ts);
-      const ack = tracker.begin(bufferStart + nl + 1);
-      const slice = buf.subarray(start, lineEnd);
-      const entry =
-        decoder === undefined
-          ? LogEntry.fromBytes(labels, this.ts, slice, ack)
-          : LogEntry.fromText(labels, this.ts, decoder.decode(slice), ack);
-      count++;
-      handle(entry);
-      start = nl + 1;
     }
     this.keepPartial(buf, last + 1, end, bufferStart);
     return count;

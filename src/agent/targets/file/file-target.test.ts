@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -7,7 +7,7 @@ import { FlowControl } from '../../flow-control.js';
 import { LabelSet } from '../../labels/label-set.js';
 import { AgentMetrics } from '../../metrics.js';
 import type { LogEntry } from '../../pipeline/entry.js';
-import { eventually, recordingLogger } from '../../test-support.js';
+import { eventually, recordingLogger, sleep } from '../../test-support.js';
 import { DirWatcher } from './dir-watcher.js';
 import { FileTarget } from './file-target.js';
 import { Positions } from './positions.js';
@@ -16,6 +16,7 @@ describe('a file target', () => {
   let dir: string;
   let target: FileTarget | undefined;
   let watcher: DirWatcher;
+  let positionsOpened: Positions | undefined;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'skald-target-'));
@@ -24,6 +25,8 @@ describe('a file target', () => {
   afterEach(async () => {
     await target?.stop();
     watcher.closeAll();
+    // Positions are written soon after they move: let those writes finish before the directory goes.
+    await positionsOpened?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -33,6 +36,7 @@ describe('a file target', () => {
       { filename: join(dir, 'positions.yaml'), syncPeriodMs: 60_000, ignoreInvalidYaml: false, readOnly: false },
       recordingLogger(),
     );
+    positionsOpened = positions;
     target = new FileTarget({
       path: pattern,
       pathExclude: exclude,
@@ -101,7 +105,27 @@ describe('a file target', () => {
     await eventually(() => positions.get(file) === 4);
     unlinkSync(file);
     await target!.requestSync();
-    assert.equal(target!.ready, false);
-    assert.equal(positions.getString(file), undefined);
+    assert.equal(target!.ready, true, 'a vanished path is kept for a grace period (it may be mid-rotation)');
+    await eventually(() => !target!.ready, 5000, 'the tailer to stop');
+    await eventually(() => positions.getString(file) === undefined, 5000, 'the position to be forgotten');
+  });
+
+  it('keeps reading a renamed file until the application opens a new one at the path', async () => {
+    const file = join(dir, 'app.log');
+    writeFileSync(file, 'one\n');
+    const { entries } = await start(join(dir, '*.log'));
+    await eventually(() => entries.length === 1);
+    renameSync(file, join(dir, 'app.log.1'));
+    await target!.requestSync();
+    // The application still writes to its open descriptor (now the renamed file) for a moment.
+    appendFileSync(join(dir, 'app.log.1'), 'two\n');
+    await sleep(200);
+    appendFileSync(join(dir, 'app.log.1'), 'three\n');
+    writeFileSync(file, 'four\n');
+    await eventually(() => entries.length === 4, 5000, 'every line');
+    assert.deepEqual(
+      entries.map((e) => e.lineText),
+      ['one', 'two', 'three', 'four'],
+    );
   });
 });

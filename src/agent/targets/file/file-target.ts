@@ -3,17 +3,23 @@
 // directory, the glob is expanded: new files get a tailer, files that no
 // longer match are read to their end, stop being tailed and lose their saved
 // position (as in Promtail).
+//
+// A path that vanished is only given up after a grace period: during a
+// rename + create rotation the path is missing until the application opens
+// its new file, and it keeps writing to the renamed one until then. The
+// tailer reads on through its open handle meanwhile and switches files
+// itself when the path reappears; stopping it at once would lose those lines.
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Logger } from '../../../util/log.js';
 import type { FlowControl } from '../../flow-control.js';
 import { LabelSet } from '../../labels/label-set.js';
 import type { AgentMetrics } from '../../metrics.js';
-import type { LogEntry } from '../../pipeline/entry.js';
+import type { LineHandler, LogEntry } from '../../pipeline/entry.js';
 import type { DirWatcher } from './dir-watcher.js';
 import { expandGlob, globMatch } from './glob.js';
 import type { Positions } from './positions.js';
-import { Tailer } from './tailer.js';
+import { rotatedGraceMs, Tailer } from './tailer.js';
 
 export const FILENAME_LABEL = 'filename';
 
@@ -34,6 +40,10 @@ export interface FileTargetOptions {
   readonly pollMaxMs: number;
   readonly maxLineBytes: number;
   readonly encoding?: string;
+  /** `handle` copies what it keeps of a line before returning (read buffers are then reused). */
+  readonly linesCopied?: boolean;
+  /** Takes lines without entry objects (no pipeline stages run). */
+  readonly handleLine?: LineHandler;
 }
 
 async function matchesOf(pattern: string): Promise<string[]> {
@@ -50,6 +60,9 @@ async function matchesOf(pattern: string): Promise<string[]> {
 export class FileTarget {
   private readonly tailers = new Map<string, Tailer>();
   private readonly starting = new Set<string>();
+  /** Tailed paths that no longer match, and since when. */
+  private readonly missingSince = new Map<string, number>();
+  private graceTimer: NodeJS.Timeout | undefined;
   private watched = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private syncing: Promise<void> = Promise.resolve();
@@ -132,12 +145,37 @@ export class FileTarget {
       await this.startTailing(p);
     }
     const current = new Set(matches);
+    const now = Date.now();
+    const grace = rotatedGraceMs(this.o.pollMaxMs);
+    for (const path of [...this.missingSince.keys()]) {
+      if (current.has(path) || !this.tailers.has(path)) this.missingSince.delete(path);
+    }
     for (const [path, tailer] of [...this.tailers]) {
       if (current.has(path)) continue;
+      const since = this.missingSince.get(path);
+      if (since === undefined) {
+        this.missingSince.set(path, now);
+        this.syncAfter(grace);
+        continue;
+      }
+      if (now - since < grace) {
+        this.syncAfter(since + grace - now);
+        continue;
+      }
+      this.missingSince.delete(path);
       this.tailers.delete(path);
       await tailer.stop(true);
       this.o.positions.remove(path);
     }
+  }
+
+  /** One more sync once a vanished path's grace period is over (the sync period may be much longer). */
+  private syncAfter(ms: number): void {
+    if (this.graceTimer !== undefined || this.stopped) return;
+    this.graceTimer = setTimeout(() => {
+      this.graceTimer = undefined;
+      void this.requestSync();
+    }, ms + 1);
   }
 
   private async startTailing(p: string): Promise<void> {
@@ -167,6 +205,8 @@ export class FileTarget {
         pollMaxMs: this.o.pollMaxMs,
         maxLineBytes: this.o.maxLineBytes,
         encoding: this.o.encoding,
+        linesCopied: this.o.linesCopied,
+        handleLine: this.o.handleLine,
       });
       if (this.stopped) await tailer.stop();
       else this.tailers.set(p, tailer);
@@ -184,6 +224,7 @@ export class FileTarget {
   async stop(targetRemoved = false): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.graceTimer) clearTimeout(this.graceTimer);
     await this.syncing;
     for (const d of this.watched) this.o.dirWatcher.remove(d, this.onDirEvent);
     this.watched.clear();

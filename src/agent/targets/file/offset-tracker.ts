@@ -1,22 +1,28 @@
 // Which prefix of a file has been delivered.
 //
 // Every line handed out carries an acknowledgement that knows where the
-// line ends in the file. Lines can be acknowledged out of order (they may go
-// to different tenants or clients, or be retried), so the committed offset
-// is the end of the longest run of acknowledged lines from the start:
-// everything before it is safe to skip after a restart, and nothing after it
-// was lost. Committing is coalesced: a batch acknowledging hundreds of lines
-// moves the offset once.
+// lines it covers end in the file. Runs of lines of one read (a few dozen)
+// share one acknowledgement, counting a holder per line (and per extra
+// client), so that tailing costs no object per line that lives until the
+// line was sent.
+// Lines can be acknowledged out of order (they may go to different tenants
+// or clients, or be retried), so the committed offset is the end of the
+// longest run of completed acknowledgements from the start: everything
+// before it is safe to skip after a restart, and nothing after it was lost.
+// Committing is coalesced: a batch acknowledging hundreds of lines moves the
+// offset once.
 import type { Ack } from '../../pipeline/ack.js';
 
 export class LineAck implements Ack {
-  /** Holders still to finish (more than one when the line went to several clients). */
-  refs = 1;
-
   constructor(
     private readonly tracker: OffsetTracker,
-    /** File offset just after the line (its newline included). */
-    readonly end: number,
+    /**
+     * File offset just after the last line covered (its newline included).
+     * Set by the reader before it lets go of its own reference.
+     */
+    public end: number,
+    /** Holders still to finish: one per line handed out, and per extra client it went to. */
+    public refs: number,
   ) {}
 
   retain(count: number): void {
@@ -46,14 +52,24 @@ export class OffsetTracker {
     return this.committedOffset;
   }
 
-  /** Lines handed out and not yet delivered. */
+  /** Where the last acknowledgement handed out ends (the start offset when there is none). */
+  get lastEnd(): number {
+    return this.lines.length > this.head ? this.lines[this.lines.length - 1]!.end : this.committedOffset;
+  }
+
+  /** Acknowledgements handed out and not yet completed. */
   get pending(): number {
     return this.lines.length - this.head;
   }
 
-  /** The acknowledgement of the next line, which ends at `end`. */
-  begin(end: number): LineAck {
-    const ack = new LineAck(this, end);
+  /**
+   * The acknowledgement of the next lines, which end at `end`, with `refs`
+   * holders. A reader handing out several lines under one acknowledgement
+   * starts it with a holder of its own, adds one per line, and finishes its
+   * own last, so that it cannot complete while lines are still being handed out.
+   */
+  begin(end: number, refs = 1): LineAck {
+    const ack = new LineAck(this, end, refs);
     this.lines.push(ack);
     return ack;
   }

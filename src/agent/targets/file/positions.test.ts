@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { recordingLogger } from '../../test-support.js';
-import { Positions, type PositionsOptions } from './positions.js';
+import { stringify } from 'yaml';
+import { eventually, recordingLogger } from '../../test-support.js';
+import { Positions, type PositionsOptions, renderPositions } from './positions.js';
 
 describe('the positions file', () => {
   let dir: string;
@@ -57,6 +58,38 @@ describe('the positions file', () => {
     const file = join(dir, 'extra.yaml');
     writeFileSync(file, 'positions: {}\nother: 1\n');
     await assert.rejects(Positions.open({ ...options, filename: file }, recordingLogger()), /field other not found/);
+  });
+
+  it('is written soon after an offset moves, not only every sync period', async () => {
+    const p = await Positions.open(options, recordingLogger());
+    p.put('/var/log/a.log', 10);
+    await eventually(() => existsSync(options.filename) && readFileSync(options.filename, 'utf8').includes('"10"'));
+    p.put('/var/log/a.log', 25);
+    p.put('/var/log/a.log', 40);
+    await eventually(() => readFileSync(options.filename, 'utf8').includes('"40"'));
+    await p.stop();
+  });
+
+  it('renders paths as the yaml package does, quoting the ones that need it', () => {
+    const paths = [
+      '/var/log/a.log',
+      '/var/log/with space.log',
+      '/x/#hash.log',
+      "/x/it's.log",
+      '/x/: colon.log',
+      '/x/"q".log',
+    ];
+    const map = new Map(paths.map((path, i) => [path, String(i * 1000)]));
+    map.set('cursor-journal', 's=abc;i=1');
+    const expected = (m: Map<string, string>) =>
+      stringify(
+        { positions: Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) },
+        { version: '1.1', lineWidth: 0 },
+      );
+    assert.equal(renderPositions(map), expected(map));
+    map.delete('cursor-journal');
+    assert.equal(renderPositions(map), expected(map));
+    assert.equal(renderPositions(new Map()), expected(new Map()));
   });
 
   it('never writes in read-only mode (dry runs)', async () => {

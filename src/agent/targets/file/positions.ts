@@ -4,10 +4,16 @@
 //   positions:
 //     /var/log/pods/ns_pod_uid/app/0.log: "12345"
 //
-// The file is written atomically (temporary file, fsync, rename) every
-// `sync_period` and when the agent stops. Offsets only ever reach it once
-// the lines before them were accepted by the server, so after a crash the
-// agent re-reads (and re-sends) at most what was in flight.
+// The file is written atomically (temporary file, fsync, rename) soon after
+// an offset moves, every `sync_period` and when the agent stops. Offsets
+// only ever reach it once the lines before them were accepted by the
+// server, so after a crash the agent re-reads (and re-sends) at most what
+// was in flight. Writing only every `sync_period`, as Promtail does, would
+// also re-send everything accepted since the last write, and leave the
+// offset of a file that has since been rotated to be applied to its
+// successor. Writes are coalesced: one at a time, the next one carrying
+// every change made meanwhile, so a busy agent writes about once per
+// accepted batch and an idle one not at all.
 import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -60,10 +66,53 @@ function parsePositions(text: string, file: string, ignoreInvalid: boolean, logg
   return out;
 }
 
+/** The YAML form of a path as a mapping key, as the `yaml` package writes it (cached: paths recur). */
+const renderedKeys = new Map<string, string | null>();
+const YAML_OPTIONS = { version: '1.1', lineWidth: 0 } as const;
+const NUMERIC = /^-?\d+$/;
+
+function renderKey(path: string): string | null {
+  let key = renderedKeys.get(path);
+  if (key === undefined) {
+    const line = stringify({ [path]: '0' }, YAML_OPTIONS);
+    // Only a one-line `key: "0"` is reused; anything fancier is left to the full renderer.
+    key =
+      line.endsWith(': "0"\n') && !line.startsWith('?') && line.indexOf('\n') === line.length - 1
+        ? line.slice(0, -6)
+        : null;
+    if (renderedKeys.size > 100_000) renderedKeys.clear();
+    renderedKeys.set(path, key);
+  }
+  return key;
+}
+
+/** The file's text: what `stringify` would write, built directly in the usual case (offsets only). */
+export function renderPositions(positions: ReadonlyMap<string, string>): string {
+  const sorted = [...positions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (sorted.length > 0) {
+    let text = 'positions:\n';
+    for (const [path, value] of sorted) {
+      const key = NUMERIC.test(value) ? renderKey(path) : null;
+      if (key === null) {
+        text = '';
+        break;
+      }
+      text += `  ${key}: "${value}"\n`;
+    }
+    if (text !== '') return text;
+  }
+  return stringify({ positions: Object.fromEntries(sorted) }, YAML_OPTIONS);
+}
+
 export class Positions {
   private dirty = false;
   private timer: NodeJS.Timeout | undefined;
   private saving: Promise<void> = Promise.resolve();
+  /** A write is queued and has not started yet (later changes ride along). */
+  private writeQueued = false;
+  private stopped = false;
+  /** The last write failed: changes wait for the periodic retry. */
+  private failing = false;
 
   private constructor(
     private readonly options: PositionsOptions,
@@ -107,11 +156,22 @@ export class Positions {
     const s = String(offset);
     if (this.positions.get(path) === s) return;
     this.positions.set(path, s);
-    this.dirty = true;
+    this.changed();
   }
 
   remove(path: string): void {
-    if (this.positions.delete(path)) this.dirty = true;
+    if (this.positions.delete(path)) this.changed();
+  }
+
+  /** Marks the file stale and queues a write unless one is queued already. */
+  private changed(): void {
+    this.dirty = true;
+    if (this.writeQueued || this.stopped || this.failing || this.options.readOnly) return;
+    this.writeQueued = true;
+    this.saving = this.saving.then(() => {
+      this.writeQueued = false;
+      return this.write(false);
+    });
   }
 
   /** Everything known, for the /targets view and tests. */
@@ -152,37 +212,58 @@ export class Positions {
 
   /** Writes the file now if anything changed (saves are serialised). */
   save(): Promise<void> {
-    this.saving = this.saving.then(() => this.write());
+    this.saving = this.saving.then(() => this.write(true));
     return this.saving;
   }
 
-  private async write(): Promise<void> {
+  /**
+   * `durable`: the rename itself is synced too (periodic and final writes).
+   * The writes made as offsets move skip that: they are there for crashes of
+   * the process, which the page cache survives, and should the machine lose
+   * power first, the file is still whole, only older (lines are sent again,
+   * none lost).
+   */
+  private async write(durable: boolean): Promise<void> {
     if (this.options.readOnly || !this.dirty) return;
     this.dirty = false;
-    const sorted = Object.fromEntries([...this.positions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    const text = stringify({ positions: sorted }, { version: '1.1', lineWidth: 0 });
+    const text = renderPositions(this.positions);
     try {
-      await writeAtomically(this.options.filename, text);
+      await writeAtomically(this.options.filename, text, durable);
+      this.failing = false;
     } catch (err) {
       this.dirty = true;
+      // Retried every sync period rather than at every change, which would repeat the error at the batch rate.
+      this.failing = true;
       this.logger.error('error writing positions file', { error: (err as Error).message });
     }
   }
 
   /** Stops the timer and writes the final positions. */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     await this.save();
   }
 }
 
-/** Writes a file so that readers see either the old or the new content, even across a crash. */
-export async function writeAtomically(filename: string, content: string): Promise<void> {
+/**
+ * Writes a file so that readers see either the old or the new content, even
+ * across a crash; with `durable` the new content is also sure to be the one
+ * seen after a power loss.
+ */
+export async function writeAtomically(filename: string, content: string, durable = true): Promise<void> {
   const dir = dirname(filename);
-  await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(filename)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  const fh = await open(tmp, 'w', 0o600);
+  let fh: Awaited<ReturnType<typeof open>>;
+  try {
+    fh = await open(tmp, 'w', 0o600);
+  } catch (err) {
+    // The directory is created on the first write only, not looked for at every one.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    await mkdir(dir, { recursive: true });
+    fh = await open(tmp, 'w', 0o600);
+  }
   try {
     await fh.writeFile(content);
     await fh.sync();
@@ -195,6 +276,7 @@ export async function writeAtomically(filename: string, content: string): Promis
     await unlink(tmp).catch(() => {});
     throw err;
   }
+  if (!durable) return;
   // Make the rename itself durable.
   try {
     const d = await open(dir, 'r');

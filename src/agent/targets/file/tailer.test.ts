@@ -24,22 +24,28 @@ describe('tailing a file', () => {
   let dir: string;
   let positionsFile: string;
   let tailers: Tailer[];
+  let opened: Positions[];
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'skald-tail-'));
     positionsFile = join(dir, 'positions.yaml');
     tailers = [];
+    opened = [];
   });
   afterEach(async () => {
     for (const t of tailers) await t.stop();
+    // Positions are written soon after they move: let those writes finish before the directory goes.
+    for (const p of opened) await p.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
   async function openPositions(): Promise<Positions> {
-    return Positions.open(
+    const p = await Positions.open(
       { filename: positionsFile, syncPeriodMs: 60_000, ignoreInvalidYaml: false, readOnly: false },
       recordingLogger(),
     );
+    opened.push(p);
+    return p;
   }
 
   /** Starts a tailer collecting lines; entries are acknowledged at once unless `hold` is set. */
@@ -102,6 +108,36 @@ describe('tailing a file', () => {
     const { lines } = await tail(file, { readSize: 7 });
     await eventually(() => lines.length === 50);
     assert.deepEqual(lines, expected);
+  });
+
+  it('gives lines memory of their own unless the consumer copies them', async () => {
+    const file = join(dir, 'kept.log');
+    const expected = Array.from({ length: 2000 }, (_, i) => `line ${i} ${'x'.repeat(i % 50)}`);
+    writeFileSync(file, `${expected.join('\n')}\n`);
+    const kept: Buffer[] = [];
+    const tailer = await Tailer.start({
+      path: file,
+      labels: LabelSet.fromRecord({ filename: file }),
+      // Keeps the line buffers themselves, as a stage holding entries would.
+      handle: (e) => {
+        kept.push(e.line);
+        e.ack.done();
+      },
+      positions: await openPositions(),
+      metrics: new AgentMetrics(),
+      flow: new FlowControl(1 << 30),
+      logger: recordingLogger(),
+      pollMinMs: 10,
+      pollMaxMs: 20,
+      maxLineBytes: 1 << 20,
+      readSize: 1024,
+    });
+    tailers.push(tailer);
+    await eventually(() => kept.length === expected.length);
+    assert.deepEqual(
+      kept.map((b) => b.toString()),
+      expected,
+    );
   });
 
   it('cuts lines longer than the limit and skips the rest of them', async () => {

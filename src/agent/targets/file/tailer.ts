@@ -16,9 +16,10 @@ import type { Logger } from '../../../util/log.js';
 import type { FlowControl } from '../../flow-control.js';
 import type { LabelSet } from '../../labels/label-set.js';
 import type { AgentMetrics } from '../../metrics.js';
-import type { LogEntry } from '../../pipeline/entry.js';
+import type { LineHandler, LogEntry } from '../../pipeline/entry.js';
 import { FileReader, type ReaderSettings } from './file-reader.js';
 import type { Positions } from './positions.js';
+import { DEFAULT_READ_SIZE, READS_PER_TURN, type ReadPool, sharedReadPool } from './read-pool.js';
 
 export interface TailerOptions {
   readonly path: string;
@@ -33,14 +34,28 @@ export interface TailerOptions {
   readonly pollMaxMs: number;
   readonly maxLineBytes: number;
   readonly readSize?: number;
+  /** Where read buffers are borrowed from (default: one pool for the process). */
+  readonly readPool?: ReadPool;
+  /** `handle` copies what it keeps of a line before returning (see ReaderSettings.linesCopied). */
+  readonly linesCopied?: boolean;
+  /** Takes lines without entry objects (see ReaderSettings.handleLine). */
+  readonly handleLine?: LineHandler;
   readonly encoding?: string;
   /** How long a rotated-away file is still read after its last new data. */
   readonly rotatedGraceMs?: number;
 }
 
-const DEFAULT_READ_SIZE = 128 * 1024;
 /** How often a file that keeps growing has its size reported (promtail_file_bytes_total). */
 const SIZE_REPORT_INTERVAL_MS = 5000;
+
+/**
+ * How long a file that was rotated away (or whose path vanished) is still
+ * read after its last new data: the time its writer may take to switch to
+ * the new file.
+ */
+export function rotatedGraceMs(pollMaxMs: number): number {
+  return Math.max(1000, 4 * pollMaxMs);
+}
 
 interface Draining {
   reader: FileReader;
@@ -54,14 +69,18 @@ export class Tailer {
   private wake: (() => void) | undefined;
   private loopDone: Promise<void> = Promise.resolve();
   private readonly settings: ReaderSettings;
+  private readonly pool: ReadPool;
   private longLineWarned = false;
   private lastSizeReport = 0;
 
   private constructor(private readonly o: TailerOptions) {
+    this.pool = o.readPool ?? sharedReadPool;
     this.settings = {
       labels: o.labels,
       handle: o.handle,
       readSize: o.readSize ?? DEFAULT_READ_SIZE,
+      linesCopied: o.linesCopied === true,
+      handleLine: o.handleLine,
       maxLineBytes: o.maxLineBytes,
       decoder: o.encoding ? new TextDecoder(o.encoding) : undefined,
       onLongLine: (length) => {
@@ -152,30 +171,32 @@ export class Tailer {
   }
 
   /**
-   * Reads what is new; returns whether anything was read. Only a poll that
-   * found nothing looks for truncation or rotation: a file that still grows
-   * has neither (its old name keeps receiving data until the writer switches).
+   * Reads what is new; returns whether anything was read. The open file's
+   * size says whether there is anything (no read, and no read buffer, for a
+   * file that did not grow) or whether it was truncated. Only a poll that
+   * found nothing looks for rotation: a file that still grows was not
+   * rotated (its old name keeps receiving data until the writer switches).
    */
   private async poll(): Promise<boolean> {
     let progressed = false;
     const reader = this.current;
     if (reader !== undefined) {
-      progressed = (await this.readToEnd(reader)) > 0;
+      const st = await reader.fh.stat();
       const now = Date.now();
+      if (st.size < reader.offset) {
+        this.o.logger.info('Re-opening truncated file', { path: this.o.path });
+        reader.rewind();
+        // A new tracker: what the old content still has in flight no longer moves the position.
+        this.replaceCurrent(reader.fh, st.dev, st.ino);
+        progressed = (await this.readToEnd(this.current!)) > 0;
+      } else if (st.size > reader.offset) {
+        progressed = (await this.readToEnd(reader)) > 0;
+      }
       if (!progressed || now - this.lastSizeReport >= SIZE_REPORT_INTERVAL_MS) {
-        const st = await reader.fh.stat();
         this.lastSizeReport = now;
         this.o.metrics.fileBytes.set({ path: this.o.path }, st.size);
-        if (st.size < reader.offset) {
-          this.o.logger.info('Re-opening truncated file', { path: this.o.path });
-          reader.rewind();
-          // A new tracker: what the old content still has in flight no longer moves the position.
-          this.replaceCurrent(reader.fh, st.dev, st.ino);
-          progressed = (await this.readToEnd(this.current!)) > 0 || progressed;
-        } else if (!progressed) {
-          progressed = await this.checkRotation(reader);
-        }
       }
+      if (!progressed) progressed = await this.checkRotation(reader);
       this.o.metrics.readBytes.set({ path: this.o.path }, this.current?.offset ?? 0);
     }
     progressed = (await this.pollDraining()) || progressed;
@@ -220,7 +241,7 @@ export class Tailer {
 
   private async pollDraining(): Promise<boolean> {
     let progressed = false;
-    const grace = this.o.rotatedGraceMs ?? Math.max(1000, 4 * this.o.pollMaxMs);
+    const grace = this.o.rotatedGraceMs ?? rotatedGraceMs(this.o.pollMaxMs);
     for (let i = this.draining.length - 1; i >= 0; i--) {
       const d = this.draining[i]!;
       if ((await this.readToEnd(d.reader)) > 0) {
@@ -240,16 +261,38 @@ export class Tailer {
    * read (the file is going away) reads everything regardless.
    */
   private async readToEnd(reader: FileReader, final = false): Promise<number> {
+    const pool = this.pool;
     let total = 0;
-    for (;;) {
-      if (!final && this.o.flow.congested) {
-        await this.o.flow.waitForRoom();
-        if (this.stopping) return total;
+    // A turn at the read pool: its buffer, and the reads made with it.
+    let buf: Buffer | undefined;
+    let reads = 0;
+    try {
+      for (;;) {
+        if (!final && this.o.flow.congested) {
+          // Nobody reads while the clients are backed up, so the turn goes back meanwhile.
+          if (buf !== undefined) pool.release(buf);
+          buf = undefined;
+          await this.o.flow.waitForRoom();
+          if (this.stopping) return total;
+          continue;
+        }
+        if (buf === undefined) {
+          buf = pool.tryAcquire() ?? (await pool.acquire());
+          reads = 0;
+          if (!final && this.stopping) return total;
+          continue; // the clients may have backed up while this tailer waited for its turn
+        }
+        const { bytes, lines, eof } = await reader.readOnce(buf);
+        total += bytes;
+        if (lines > 0) this.o.metrics.readLines.inc({ path: this.o.path }, lines);
+        if (eof || (!final && this.stopping)) return total;
+        if (++reads >= READS_PER_TURN && pool.contended) {
+          pool.release(buf);
+          buf = undefined;
+        }
       }
-      const { bytes, lines, eof } = await reader.readOnce();
-      total += bytes;
-      if (lines > 0) this.o.metrics.readLines.inc({ path: this.o.path }, lines);
-      if (eof || (!final && this.stopping)) return total;
+    } finally {
+      if (buf !== undefined) pool.release(buf);
     }
   }
 
