@@ -83,7 +83,8 @@ limits_config:
 `,
 );
 
-const server = spawn(process.execPath, [join(root, 'bin', 'skald.js'), `-config.file=${config}`], {
+// Started as the `skald` command is, with the node flags of its first line.
+const server = spawn(join(root, 'bin', 'skald.js'), [`-config.file=${config}`], {
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 const url = `http://127.0.0.1:${port}`;

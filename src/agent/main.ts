@@ -47,12 +47,13 @@ function versionText(): string {
  * say this at start-up, but an agent started as `skald agent` cannot pass
  * itself node flags, and that one is read only when the heap is set up;
  * the growth factor is read each time the young generation would grow, so
- * setting it now takes effect. Someone who set the semi-space size
- * themselves (NODE_OPTIONS, node flags) keeps their choice.
+ * setting it now takes effect. Someone who set the growth factor
+ * themselves (NODE_OPTIONS, node flags) keeps their choice; the cap on the
+ * semi-space size that the `skald` command sets for the server is kept too.
  */
 export function keepYoungGenerationSmall(env: NodeJS.ProcessEnv = process.env): void {
   const given = `${process.execArgv.join(' ')} ${env.NODE_OPTIONS ?? ''}`;
-  if (/semi[-_]space/.test(given)) return;
+  if (/semi[-_]space[-_]growth/.test(given)) return;
   setFlagsFromString('--semi-space-growth-factor=1');
 }
 
