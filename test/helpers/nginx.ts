@@ -1,8 +1,10 @@
 // A real nginx for end-to-end tests: the Debian `nginx` binary (installed with apt-get when
 // missing), run in the foreground on a random loopback port with its own temporary prefix, pid
-// file and temp paths, until the test stops it. Its standard error carries the error log and,
-// with the usual `access_log /dev/stderr`, the access log.
+// file and temp paths, until the test stops it. Its standard output and error go to a log file in
+// that directory (nginx opens /dev/stderr by path, which a socket, as Node's pipes are, refuses),
+// so that `error_log /dev/stderr` and `access_log /dev/stderr` work as in a container.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,17 +53,22 @@ export async function startNginx(opts: StartNginxOptions): Promise<NginxProcess>
   const file = join(directory, 'nginx.conf');
   await writeFile(file, config);
   // -e: errors before the configuration is read go to stderr, not to the distribution's log path.
+  const logFile = join(directory, 'nginx.log');
+  const logFd = openSync(logFile, 'a');
   const child = spawn(binary, ['-p', `${directory}/`, '-c', file, '-e', 'stderr', '-g', 'daemon off;'], {
     cwd: directory,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', logFd, logFd],
   });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr!.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
+  closeSync(logFd);
+  let last = '';
+  const output = (): string => {
+    try {
+      last = readFileSync(logFile, 'utf8');
+    } catch {
+      // removed by stop(): the last read stays
+    }
+    return last;
+  };
   const exited = new Promise<void>((resolve) => {
     child.once('exit', () => resolve());
     child.once('error', () => resolve());
@@ -72,13 +79,14 @@ export async function startNginx(opts: StartNginxOptions): Promise<NginxProcess>
     const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(killer);
+    output();
     await rm(directory, { recursive: true, force: true });
   };
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 15_000);
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
       await stop();
-      throw new Error(`nginx exited before becoming ready:\n${output}`);
+      throw new Error(`nginx exited before becoming ready:\n${output()}`);
     }
     try {
       const res = await fetch(`${url}${opts.readyPath ?? '/'}`);
@@ -89,9 +97,9 @@ export async function startNginx(opts: StartNginxOptions): Promise<NginxProcess>
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`nginx did not listen on ${port} in time:\n${output}`);
+      throw new Error(`nginx did not listen on ${port} in time:\n${output()}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { url, port, directory, config, child, logs: () => output, stop };
+  return { url, port, directory, config, child, logs: output, stop };
 }

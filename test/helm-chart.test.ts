@@ -1,0 +1,385 @@
+// Skald's Helm chart (deploy/helm/skald) against the seed's deployment: what Loki's own chart 6.6.0
+// renders from the seed's values (shared/helm-seed). The chart is linted and rendered with a real
+// helm; the objects a `helm upgrade` from Loki's chart must keep are compared with Loki's render;
+// the rendered Loki configuration is checked by Skald itself (-verify-config); and the rendered
+// gateway nginx.conf runs in a real nginx in front of a real Skald process.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { parse, parseAllDocuments } from 'yaml';
+import { loadConfig } from '../src/config/load.js';
+import { helm } from './helpers/helm.js';
+import { get, pushProto, queryRange } from './helpers/loki-client.js';
+import { type NginxProcess, startNginx } from './helpers/nginx.js';
+import { ROOT, type SkaldProcess, startSkald } from './helpers/skald-process.js';
+import { nowNs, openTail, waitFor } from './helpers/tail-client.js';
+
+const run = promisify(execFile);
+const CHART = join(ROOT, 'deploy', 'helm', 'skald');
+const SEED = join(ROOT, '..', 'shared', 'helm-seed');
+const SEED_VALUES = join(SEED, 'seed-values.yaml');
+const BIN = join(ROOT, 'bin', 'skald.js');
+/** Loki's chart renders it for its scheduler discovery; nothing in the configuration refers to it. */
+const NOT_RENDERED = new Set(['Service/loki-query-scheduler-discovery']);
+
+interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  spec?: Record<string, unknown>;
+  data?: Record<string, string>;
+}
+interface Container {
+  name: string;
+  image: string;
+  args?: string[];
+  ports?: Array<{ name: string; containerPort: number; protocol?: string }>;
+  volumeMounts?: Array<{ name: string; mountPath: string }>;
+}
+interface PodSpec {
+  containers: Container[];
+  volumes?: Array<{ name: string; configMap?: { name: string }; secret?: { secretName: string } }>;
+}
+interface WorkloadSpec {
+  replicas?: number;
+  selector: { matchLabels: Record<string, string> };
+  serviceName?: string;
+  podManagementPolicy?: string;
+  volumeClaimTemplates?: Array<{ metadata: { name: string }; spec: Record<string, unknown> }>;
+  template: { metadata: { labels: Record<string, string> }; spec: PodSpec };
+}
+interface ServiceSpec {
+  clusterIP?: string;
+  selector?: Record<string, string>;
+  ports: Array<{ name: string; port: number; targetPort: number | string; protocol?: string }>;
+}
+
+function parseManifests(text: string): K8sObject[] {
+  return parseAllDocuments(text)
+    .map((d) => d.toJS() as K8sObject | null)
+    .filter((o): o is K8sObject => o !== null && typeof o === 'object' && 'kind' in o);
+}
+
+const key = (o: K8sObject): string => `${o.kind}/${o.metadata.name}`;
+
+function byKey(objects: K8sObject[]): Map<string, K8sObject> {
+  return new Map(objects.map((o) => [key(o), o]));
+}
+
+function one(objects: Map<string, K8sObject>, k: string): K8sObject {
+  const o = objects.get(k);
+  assert.ok(o, `${k} is rendered`);
+  return o;
+}
+
+const workload = (o: K8sObject): WorkloadSpec => o.spec as unknown as WorkloadSpec;
+const service = (o: K8sObject): ServiceSpec => o.spec as unknown as ServiceSpec;
+
+/** The gateway's routes: `<match> <path>` -> the upstream, "internal", or "ok" (answered by nginx). */
+function nginxRoutes(conf: string): Map<string, string> {
+  const routes = new Map<string, string>();
+  for (const m of conf.matchAll(/location\s+(=|\^~)?\s*(\S+)\s*\{([^}]*)\}/g)) {
+    const body = m[3] ?? '';
+    const target =
+      /proxy_pass\s+(\S+);/.exec(body)?.[1] ??
+      (/\binternal;/.test(body) ? 'internal' : /return 200/.test(body) ? 'ok' : '?');
+    const websocket = /proxy_set_header\s+Upgrade\s+\$http_upgrade;/.test(body) ? ' (websocket)' : '';
+    routes.set(`${m[1] ?? ''} ${m[2]}`, `${target}${websocket}`);
+  }
+  return routes;
+}
+
+/** The Skald containers (read, write, backend) with their workloads. */
+function skaldContainers(objects: K8sObject[]): Array<{ workload: string; container: Container }> {
+  const out: Array<{ workload: string; container: Container }> = [];
+  for (const o of objects) {
+    if (o.kind !== 'StatefulSet' && o.kind !== 'Deployment') continue;
+    for (const c of workload(o).template.spec.containers)
+      if (c.args?.some((a) => a.startsWith('-target='))) out.push({ workload: key(o), container: c });
+  }
+  return out;
+}
+
+describe('Helm chart', { timeout: 120_000 }, () => {
+  let ours: K8sObject[];
+  let oursByKey: Map<string, K8sObject>;
+  let loki: Map<string, K8sObject>;
+  let dir: string;
+
+  before(async () => {
+    assert.ok(existsSync(SEED_VALUES), `the seed's values at ${SEED_VALUES}`);
+    // The release keeps Loki's release name, as a `helm upgrade` of the Loki release would.
+    const { stdout } = await helm(['template', 'loki', CHART, '-f', SEED_VALUES, '-n', 'loki']);
+    ours = parseManifests(stdout);
+    oursByKey = byKey(ours);
+    loki = byKey(parseManifests(readFileSync(join(SEED, 'rendered.yaml'), 'utf8')));
+    dir = await mkdtemp(join(tmpdir(), 'skald-helm-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('passes helm lint with the seed values and in SingleBinary mode', async () => {
+    const seed = await helm(['lint', CHART, '-f', SEED_VALUES, '--strict']);
+    assert.match(seed.stdout, /1 chart\(s\) linted, 0 chart\(s\) failed/);
+    const single = await helm([
+      'lint',
+      CHART,
+      '--strict',
+      '--set',
+      'deploymentMode=SingleBinary,loki.storage.type=filesystem,loki.useTestSchema=true,singleBinary.replicas=1',
+    ]);
+    assert.match(single.stdout, /1 chart\(s\) linted, 0 chart\(s\) failed/);
+  });
+
+  it('renders under another release name and refuses what it cannot deploy', async () => {
+    const { stdout } = await helm(['template', 'skald', CHART, '-f', SEED_VALUES, '-n', 'loki']);
+    const names = parseManifests(stdout).map(key);
+    for (const k of ['StatefulSet/skald-loki-write', 'StatefulSet/skald-loki-backend', 'Deployment/skald-loki-read'])
+      assert.ok(names.includes(k), `${k} in ${names.join(', ')}`);
+    await assert.rejects(helm(['template', 'x', CHART, '-f', SEED_VALUES, '--set', 'deploymentMode=Distributed']), {
+      message: /deploymentMode "Distributed" is not supported/,
+    });
+    await assert.rejects(helm(['template', 'x', CHART, '-f', SEED_VALUES, '--set', 'querier.replicas=2']), {
+      message: /querier\.replicas must be 0/,
+    });
+  });
+
+  it("renders every object of Loki's render for the seed, under the same kind and name", () => {
+    const missing = [...loki.keys()].filter((k) => !oursByKey.has(k) && !NOT_RENDERED.has(k));
+    assert.deepEqual(missing, []);
+    const extra = [...oursByKey.keys()].filter((k) => !loki.has(k));
+    assert.deepEqual(extra, []);
+    for (const k of [
+      'StatefulSet/loki-write',
+      'StatefulSet/loki-backend',
+      'Deployment/loki-read',
+      'Deployment/loki-gateway',
+      'ConfigMap/loki-gateway',
+      'ConfigMap/loki',
+      'ConfigMap/loki-runtime',
+      'Service/loki-memberlist',
+      'Service/loki-write-headless',
+      'StatefulSet/loki-chunks-cache',
+      'StatefulSet/loki-results-cache',
+      'DaemonSet/loki-canary',
+    ])
+      one(oursByKey, k);
+  });
+
+  it('keeps what a helm upgrade cannot change: StatefulSet and Deployment selectors, volume claims', () => {
+    for (const [k, theirs] of loki) {
+      if (theirs.kind !== 'StatefulSet' && theirs.kind !== 'Deployment' && theirs.kind !== 'DaemonSet') continue;
+      const a = workload(theirs);
+      const b = workload(one(oursByKey, k));
+      assert.deepEqual(b.selector, a.selector, `${k} selector`);
+      for (const [label, value] of Object.entries(a.selector.matchLabels))
+        assert.equal(b.template.metadata.labels[label], value, `${k} pod label ${label}`);
+      if (theirs.kind !== 'StatefulSet') continue;
+      assert.equal(b.serviceName, a.serviceName, `${k} serviceName`);
+      assert.equal(b.podManagementPolicy, a.podManagementPolicy, `${k} podManagementPolicy`);
+      assert.deepEqual(
+        (b.volumeClaimTemplates ?? []).map((v) => ({ name: v.metadata.name, spec: v.spec })),
+        (a.volumeClaimTemplates ?? []).map((v) => ({ name: v.metadata.name, spec: v.spec })),
+        `${k} volumeClaimTemplates`,
+      );
+      assert.equal(b.replicas, a.replicas, `${k} replicas`);
+    }
+    // The seed's persistence reaches the claims: 5Gi on alibabacloud-cnfs-nas for write and backend.
+    for (const name of ['loki-write', 'loki-backend']) {
+      const [claim] = workload(one(oursByKey, `StatefulSet/${name}`)).volumeClaimTemplates ?? [];
+      assert.equal(claim?.metadata.name, 'data');
+      assert.equal(claim?.spec.storageClassName, 'alibabacloud-cnfs-nas');
+      assert.deepEqual(claim?.spec.resources, { requests: { storage: '5Gi' } });
+    }
+  });
+
+  it("keeps Loki's Services: names, ports, headless-ness and selectors", () => {
+    for (const [k, theirs] of loki) {
+      if (theirs.kind !== 'Service' || NOT_RENDERED.has(k)) continue;
+      const a = service(theirs);
+      const b = service(one(oursByKey, k));
+      const ports = (s: ServiceSpec) =>
+        s.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol ?? 'TCP' }));
+      assert.deepEqual(ports(b), ports(a), `${k} ports`);
+      assert.equal(b.clusterIP, a.clusterIP, `${k} clusterIP`);
+      assert.deepEqual(b.selector, a.selector, `${k} selector`);
+    }
+  });
+
+  it("starts the read, write and backend containers as Loki's chart does, on Skald's image", () => {
+    const containers = skaldContainers(ours);
+    assert.deepEqual(containers.map((c) => c.workload).sort(), [
+      'Deployment/loki-read',
+      'StatefulSet/loki-backend',
+      'StatefulSet/loki-write',
+    ]);
+    for (const { workload: k, container } of containers) {
+      const theirs = workload(one(loki, k)).template.spec.containers.find((c) => c.name === container.name);
+      assert.ok(theirs, `${k} has Loki's container name ${container.name}`);
+      const flag = (args: string[] | undefined, name: string) => args?.find((a) => a.startsWith(`-${name}=`));
+      assert.equal(flag(container.args, 'config.file'), flag(theirs.args, 'config.file'), `${k} -config.file`);
+      assert.equal(flag(container.args, 'target'), flag(theirs.args, 'target'), `${k} -target`);
+      assert.deepEqual(container.ports, theirs.ports, `${k} container ports`);
+      // Loki's mounts, at the same paths (every Skald pod also has a writable /tmp under its
+      // read-only root file system; Loki's chart gives one to the read pods only).
+      const mounts = container.volumeMounts?.map((m) => m.mountPath) ?? [];
+      for (const m of theirs.volumeMounts ?? []) assert.ok(mounts.includes(m.mountPath), `${k} mounts ${m.mountPath}`);
+      assert.ok(mounts.includes('/tmp'), `${k} mounts /tmp`);
+      assert.match(container.image, /^skald:/, `${k} image`);
+    }
+    const canary = workload(one(oursByKey, 'DaemonSet/loki-canary')).template.spec.containers[0];
+    assert.equal(canary?.args?.[0], 'canary');
+    assert.ok(canary?.args?.includes('-addr=loki-gateway.loki.svc.cluster.local.:80'), canary?.args?.join(' '));
+  });
+
+  it("runs the chunk and results caches on memcached as Loki's chart sizes them", () => {
+    for (const name of ['loki-chunks-cache', 'loki-results-cache']) {
+      const k = `StatefulSet/${name}`;
+      const ourPod = workload(one(oursByKey, k)).template.spec;
+      const theirPod = workload(one(loki, k)).template.spec;
+      const summary = (pod: PodSpec) =>
+        pod.containers.map((c) => ({ name: c.name, args: c.args, ports: c.ports, image: c.image }));
+      assert.deepEqual(summary(ourPod), summary(theirPod), k);
+    }
+  });
+
+  it("renders the seed's Loki configuration and runtime overrides, which Skald accepts for every target", async () => {
+    const config = one(oursByKey, 'ConfigMap/loki').data?.['config.yaml'];
+    assert.ok(config, 'config.yaml in the loki ConfigMap');
+    const expected = parse(readFileSync(join(SEED, 'loki-config.yaml'), 'utf8')) as Record<string, unknown>;
+    const actual = parse(config) as Record<string, unknown>;
+    // Loki's chart points the query frontend's tail proxy at a querier Service that only exists in
+    // Distributed mode; Skald's chart leaves it unset (the read target tails in process).
+    const frontend = expected.frontend as Record<string, unknown>;
+    assert.equal(frontend.tail_proxy_url, 'http://loki-querier.loki.svc.cluster.local:3100');
+    assert.deepEqual(actual, { ...expected, frontend: { ...frontend, tail_proxy_url: '' } });
+    const runtime = one(oursByKey, 'ConfigMap/loki-runtime').data?.['runtime-config.yaml'];
+    assert.deepEqual(parse(runtime ?? ''), parse(readFileSync(join(SEED, 'runtime-config.yaml'), 'utf8')));
+
+    const file = join(dir, 'config.yaml');
+    await writeFile(file, config);
+    for (const { workload: k, container } of skaldContainers(ours)) {
+      const args = (container.args ?? []).map((a) => (a.startsWith('-config.file=') ? `-config.file=${file}` : a));
+      // The same command line the pod runs, with -verify-config: Skald reads and checks it, then exits.
+      const { stdout, stderr } = await run(process.execPath, [BIN, ...args, '-verify-config'], { cwd: dir });
+      assert.match(stdout + stderr, /config is valid/, `${k}: ${stdout}${stderr}`);
+      const loaded = loadConfig(args, {});
+      assert.deepEqual(loaded.target, [String(args.find((a) => a.startsWith('-target='))?.slice(8))]);
+      assert.equal(loaded.config.ingester.lifecycler.ring.kvstore.store, 'memberlist');
+      assert.deepEqual(loaded.config.memberlist.join_members, ['loki-memberlist']);
+      assert.equal(loaded.config.storage_config.aws.bucketnames, 'xxx-loki-chunks');
+    }
+  });
+
+  it("routes the gateway's paths to the same targets as the seed's gateway", () => {
+    const conf = one(oursByKey, 'ConfigMap/loki-gateway').data?.['nginx.conf'] ?? '';
+    const seed = nginxRoutes(readFileSync(join(SEED, 'gateway-nginx.conf'), 'utf8'));
+    assert.ok(seed.size > 20, `routes of the seed's gateway: ${seed.size}`);
+    assert.deepEqual(Object.fromEntries(nginxRoutes(conf)), Object.fromEntries(seed));
+  });
+
+  describe('gateway in a real nginx in front of Skald', () => {
+    let skald: SkaldProcess;
+    let nginx: NginxProcess;
+    const tenant = 'helm';
+
+    before(async () => {
+      skald = await startSkald({ authEnabled: true });
+      const conf = one(oursByKey, 'ConfigMap/loki-gateway').data?.['nginx.conf'] ?? '';
+      nginx = await startNginx({
+        config: (port) => {
+          // Only what ties the file to a cluster changes: the listen port, the cluster DNS
+          // resolver, and the Services' host names (here all three targets are one Skald process).
+          let text = conf;
+          const replace = (pattern: RegExp, by: string) => {
+            assert.match(text, pattern);
+            text = text.replace(pattern, by);
+          };
+          replace(/listen 8080;/g, `listen 127.0.0.1:${port};`);
+          replace(/\n\s*listen \[::\]:8080;/g, '');
+          replace(/resolver [^;]+;/g, 'resolver 127.0.0.1;');
+          replace(/http:\/\/loki-(read|write|backend)\.loki\.svc\.cluster\.local:3100/g, skald.url);
+          return text;
+        },
+      });
+    });
+    after(async () => {
+      await nginx?.stop();
+      await skald?.stop();
+      await skald?.cleanup();
+    });
+
+    it('answers its own health check', async () => {
+      const res = await fetch(`${nginx.url}/`);
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), 'OK');
+    });
+
+    it('passes pushes, queries, labels and live tails through to Skald', async () => {
+      const t0 = nowNs();
+      const tail = await openTail(nginx.url, '{app="gateway"}', tenant, { start: String(t0 - 60_000_000_000n) });
+      try {
+        const pushed = await pushProto(
+          nginx.url,
+          [
+            {
+              labels: '{app="gateway", env="seed"}',
+              entries: [
+                { ts: t0, line: 'first through the gateway' },
+                { ts: t0 + 1n, line: 'second through the gateway' },
+              ],
+            },
+          ],
+          tenant,
+        );
+        assert.equal(pushed.status, 204, pushed.text);
+        await waitFor(() => tail.lines.length >= 2, 5000);
+        assert.deepEqual(
+          tail.lines.map((l) => l.line),
+          ['first through the gateway', 'second through the gateway'],
+        );
+        assert.equal(tail.lines[0]?.labels.env, 'seed');
+      } finally {
+        tail.ws.close();
+      }
+
+      const range = await queryRange(
+        nginx.url,
+        { query: '{app="gateway"}', start: String(t0 - 60_000_000_000n), end: String(nowNs() + 1_000_000_000n) },
+        tenant,
+      );
+      assert.equal(range.status, 200, range.text);
+      assert.deepEqual(
+        range.json?.data.result.flatMap((s) => s.values.map(([, line]) => line)),
+        ['second through the gateway', 'first through the gateway'],
+      );
+      const labels = await get<{ data: string[] }>(nginx.url, '/loki/api/v1/labels', {}, tenant);
+      assert.equal(labels.status, 200, labels.text);
+      assert.deepEqual(labels.json?.data, ['app', 'env']);
+      const values = await get<{ data: string[] }>(nginx.url, '/loki/api/v1/label/env/values', {}, tenant);
+      assert.deepEqual(values.json?.data, ['seed']);
+      // Another tenant sees nothing: the tenant header passes the gateway unchanged.
+      const other = await get<{ data?: string[] }>(nginx.url, '/loki/api/v1/labels', {}, 'someone-else');
+      assert.deepEqual(other.json?.data ?? [], []);
+    });
+
+    it('passes the write and backend pages on, and keeps bare API prefixes internal', async () => {
+      const ring = await fetch(`${nginx.url}/ring`, { headers: { Accept: 'application/json' } });
+      assert.equal(ring.status, 200);
+      await ring.body?.cancel();
+      const buildinfo = await get(nginx.url, '/loki/api/v1/status/buildinfo', {}, tenant);
+      assert.equal(buildinfo.status, 200, buildinfo.text);
+      for (const path of ['/loki/api/v1', '/api/prom', '/ingester']) {
+        const res = await fetch(`${nginx.url}${path}`, { redirect: 'manual' });
+        assert.equal(res.status, 404, path);
+        await res.body?.cancel();
+      }
+    });
+  });
+});
