@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { parse, parseAllDocuments } from 'yaml';
+import { runCanary } from '../src/canary/main.js';
 import { loadConfig } from '../src/config/load.js';
 import { helm } from './helpers/helm.js';
 import { get, pushProto, queryRange } from './helpers/loki-client.js';
@@ -142,6 +143,22 @@ describe('Helm chart', { timeout: 120_000 }, () => {
     const names = parseManifests(stdout).map(key);
     for (const k of ['StatefulSet/skald-loki-write', 'StatefulSet/skald-loki-backend', 'Deployment/skald-loki-read'])
       assert.ok(names.includes(k), `${k} in ${names.join(', ')}`);
+    // An operator's values naming Grafana's loki-canary image run it with the same flags.
+    const grafana = await helm([
+      'template',
+      'loki',
+      CHART,
+      '-f',
+      SEED_VALUES,
+      '-n',
+      'loki',
+      '--set',
+      'lokiCanary.image.registry=docker.io,lokiCanary.image.repository=grafana/loki-canary,lokiCanary.image.tag=3.0.0',
+    ]);
+    const canary = parseManifests(grafana.stdout).find((o) => key(o) === 'DaemonSet/loki-canary');
+    const [container] = canary ? workload(canary).template.spec.containers : [];
+    assert.equal(container?.image, 'docker.io/grafana/loki-canary:3.0.0');
+    assert.equal(container?.args?.[0], '-addr=loki-gateway.loki.svc.cluster.local.:80');
     await assert.rejects(helm(['template', 'x', CHART, '-f', SEED_VALUES, '--set', 'deploymentMode=Distributed']), {
       message: /deploymentMode "Distributed" is not supported/,
     });
@@ -367,6 +384,65 @@ describe('Helm chart', { timeout: 120_000 }, () => {
       // Another tenant sees nothing: the tenant header passes the gateway unchanged.
       const other = await get<{ data?: string[] }>(nginx.url, '/loki/api/v1/labels', {}, 'someone-else');
       assert.deepEqual(other.json?.data ?? [], []);
+    });
+
+    it("runs the canary DaemonSet's command line against the gateway: its lines come back over the tail", async () => {
+      const container = workload(one(oursByKey, 'DaemonSet/loki-canary')).template.spec.containers[0];
+      const [subcommand, ...rendered] = container?.args ?? [];
+      assert.equal(subcommand, 'canary');
+      // The pod's arguments, with the gateway's address on loopback and the pod name Kubernetes
+      // would substitute; then a short interval, and the metrics on a free port.
+      const args = rendered.map((a) =>
+        a.startsWith('-addr=') ? `-addr=127.0.0.1:${nginx.port}` : a.replace('$(POD_NAME)', 'loki-canary-test'),
+      );
+      const abort = new AbortController();
+      let stderr = '';
+      let metricsPort = 0;
+      let listening: () => void = () => undefined;
+      const started = new Promise<void>((resolve) => {
+        listening = resolve;
+      });
+      const exited = runCanary(
+        [...args, '-port=0', '-interval=100ms'],
+        {},
+        {
+          signal: abort.signal,
+          stdout: { write: () => undefined },
+          stderr: { write: (text: string) => (stderr += text) },
+          onListening: (port) => {
+            metricsPort = port;
+            listening();
+          },
+        },
+      );
+      try {
+        await Promise.race([started, exited]);
+        assert.ok(metricsPort > 0, stderr);
+        const sample = async (name: string): Promise<number> => {
+          const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+          const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+          return Number(line?.slice(name.length + 1) ?? Number.NaN);
+        };
+        let received = 0;
+        for (let i = 0; i < 100 && !(received >= 5); i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          received = await sample('loki_canary_response_latency_seconds_count');
+        }
+        assert.ok(received >= 5, `entries back over the tail: ${received}\n${stderr}`);
+        assert.ok((await sample('loki_canary_entries_total')) >= received);
+      } finally {
+        abort.abort();
+        await exited;
+      }
+      // The canary pushed as the rendered tenant, into a stream named by the rendered label.
+      const series = await get<{ data: Array<Record<string, string>> }>(
+        nginx.url,
+        '/loki/api/v1/series',
+        { match: '{pod="loki-canary-test"}' },
+        'self-monitoring',
+      );
+      assert.equal(series.status, 200, series.text);
+      assert.equal(series.json?.data.length, 1);
     });
 
     it('passes the write and backend pages on, and keeps bare API prefixes internal', async () => {
