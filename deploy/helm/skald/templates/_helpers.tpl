@@ -238,15 +238,7 @@ Params: ctx = root context, image = the component's image values
 
 {{/* common.storage, from loki.storage (as Loki's chart writes it). */}}
 {{- define "loki.commonStorageConfig" -}}
-{{- if .Values.minio.enabled -}}
-s3:
-  endpoint: {{ .Values.minio.address }}
-  bucketnames: chunks
-  secret_access_key: {{ .Values.minio.rootPassword }}
-  access_key_id: {{ .Values.minio.rootUser }}
-  s3forcepathstyle: true
-  insecure: true
-{{- else if eq .Values.loki.storage.type "s3" -}}
+{{- if eq .Values.loki.storage.type "s3" -}}
 {{- include "loki.s3StorageConfig" (dict "s3" .Values.loki.storage.s3 "bucket" .Values.loki.storage.bucketNames.chunks) }}
 {{- else -}}
 {{- with .Values.loki.storage.filesystem }}
@@ -298,11 +290,7 @@ s3:
 
 {{/* ruler.storage, from loki.storage. */}}
 {{- define "loki.rulerStorageConfig" -}}
-{{- if .Values.minio.enabled -}}
-type: "s3"
-s3:
-  bucketnames: ruler
-{{- else if eq .Values.loki.storage.type "s3" -}}
+{{- if eq .Values.loki.storage.type "s3" -}}
 type: "s3"
 {{- include "loki.s3StorageConfig" (dict "s3" .Values.loki.storage.s3 "bucket" .Values.loki.storage.bucketNames.ruler) }}
 {{- else -}}
@@ -310,19 +298,79 @@ type: "local"
 {{- end -}}
 {{- end }}
 
-{{/* The ruler block of the configuration. */}}
-{{- define "loki.rulerConfig" -}}
-ruler:
-  storage:
-    {{- include "loki.rulerStorageConfig" . | nindent 4 }}
-{{- with .Values.loki.rulerConfig }}
-  {{- toYaml . | nindent 2 }}
-{{- end }}
+{{/*
+The Loki configuration generated from the loki.* values (and chunksCache, resultsCache, ruler),
+as YAML: one dict, so that each block is written once and the chart's own settings (join_members,
+common.storage, ruler.storage, the cache clients) win over a value naming the same key. Values
+holding templates, such as '{{ include "loki.compactorAddress" . }}', stay as they are here and
+are rendered by loki.calculatedConfig.
+*/}}
+{{- define "loki.generatedConfig" -}}
+{{- $loki := .Values.loki -}}
+{{- $config := dict "auth_enabled" $loki.auth_enabled -}}
+{{- with $loki.server }}{{ $_ := set $config "server" . }}{{ end -}}
+{{- $_ := set $config "pattern_ingester" (dict "enabled" $loki.pattern_ingester.enabled) -}}
+{{- $memberlist := $loki.memberlistConfig -}}
+{{- if not $memberlist -}}
+{{- $memberlist = merge (dict "join_members" (list (include "loki.memberlist" .))) (deepCopy ($loki.extraMemberlistConfig | default dict)) -}}
+{{- end -}}
+{{- $_ = set $config "memberlist" $memberlist -}}
+{{- with $loki.commonConfig -}}
+{{- $_ = set $config "common" (merge (dict "storage" (include "loki.commonStorageConfig" $ | fromYaml)) (deepCopy .)) -}}
+{{- end -}}
+{{- with $loki.schemaConfig }}{{ $_ = set $config "schema_config" . }}{{ end -}}
+{{- if $loki.useTestSchema }}{{ $_ = set $config "schema_config" $loki.testSchemaConfig }}{{ end -}}
+{{- $_ = set $config "runtime_config" (dict "file" "/etc/loki/runtime-config/runtime-config.yaml") -}}
+{{- with .Values.chunksCache -}}
+{{- if .enabled -}}
+{{- $client := dict "addresses" (include "loki.memcachedAddress" (dict "ctx" $ "suffix" "chunks-cache")) "consistent_hash" true "timeout" .timeout "max_idle_conns" 72 -}}
+{{- $cache := dict "default_validity" .defaultValidity "background" (include "loki.cacheWriteback" . | fromYaml) "memcached" (dict "batch_size" .batchSize "parallelism" .parallelism) "memcached_client" $client -}}
+{{- $_ = set $config "chunk_store_config" (dict "chunk_cache_config" $cache) -}}
+{{- end -}}
+{{- end -}}
+{{- $queryRange := merge (dict "align_queries_with_step" true) (deepCopy ($loki.query_range | default dict)) -}}
+{{- with .Values.resultsCache -}}
+{{- if .enabled -}}
+{{- $client := dict "addresses" (include "loki.memcachedAddress" (dict "ctx" $ "suffix" "results-cache")) "consistent_hash" true "timeout" .timeout "update_interval" "1m" -}}
+{{- $cache := dict "default_validity" .defaultValidity "background" (include "loki.cacheWriteback" . | fromYaml) "memcached_client" $client -}}
+{{- $queryRange = merge (dict "cache_results" true "results_cache" (dict "cache" $cache)) $queryRange -}}
+{{- end -}}
+{{- end -}}
+{{- $_ = set $config "query_range" $queryRange -}}
+{{- if .Values.ruler.enabled -}}
+{{- $_ = set $config "ruler" (merge (dict "storage" (include "loki.rulerStorageConfig" . | fromYaml)) (deepCopy ($loki.rulerConfig | default dict))) -}}
+{{- end -}}
+{{- /* Blocks passed through as given. */ -}}
+{{- range $block := list "ingester" "limits_config" "storage_config" "query_scheduler" "compactor" "analytics" "querier" "index_gateway" "frontend" "frontend_worker" "distributor" -}}
+{{- with index $loki $block }}{{ $_ = set $config $block . }}{{ end -}}
+{{- end -}}
+{{- $_ = set $config "tracing" (dict "enabled" $loki.tracing.enabled) -}}
+{{- toYaml $config -}}
 {{- end }}
 
-{{/* The configuration file: loki.config rendered, loki.structuredConfig merged over it. */}}
+{{/* Write-back settings of a memcached cache (chunksCache or resultsCache values). */}}
+{{- define "loki.cacheWriteback" -}}
+writeback_goroutines: {{ .writebackParallelism }}
+writeback_buffer: {{ .writebackBuffer }}
+writeback_size_limit: {{ .writebackSizeLimit }}
+{{- end }}
+
+{{/*
+Where Skald finds a cache's memcached pods: the SRV records of the headless Service's
+memcached-client port. Params: ctx = root context, suffix = chunks-cache|results-cache
+*/}}
+{{- define "loki.memcachedAddress" -}}
+{{- printf "dnssrvnoa+_memcached-client._tcp.%s-%s.%s.svc" (include "loki.fullname" .ctx) .suffix (include "loki.namespace" .ctx) -}}
+{{- end }}
+
+{{/*
+The configuration file: loki.config (a whole-file template) when set, else the generated one;
+loki.structuredConfig merged over it; then templates in the values rendered.
+*/}}
 {{- define "loki.calculatedConfig" -}}
-{{ tpl (mergeOverwrite (tpl .Values.loki.config . | fromYaml) .Values.loki.structuredConfig | toYaml) . }}
+{{- $base := include "loki.generatedConfig" . -}}
+{{- with .Values.loki.config }}{{ $base = tpl . $ }}{{ end -}}
+{{ tpl (mergeOverwrite ($base | fromYaml) .Values.loki.structuredConfig | toYaml) . }}
 {{- end }}
 
 {{/* The volume holding config.yaml: the ConfigMap or Secret named by loki.configObjectName. */}}
