@@ -25,6 +25,9 @@ const CHART = join(ROOT, 'deploy', 'helm', 'skald');
 const SEED = join(ROOT, '..', 'shared', 'helm-seed');
 const SEED_VALUES = join(SEED, 'seed-values.yaml');
 const BIN = join(ROOT, 'bin', 'skald.js');
+/** SingleBinary mode on the filesystem, one replica (so a replication factor of 1). */
+const SINGLE_BINARY =
+  'deploymentMode=SingleBinary,loki.storage.type=filesystem,loki.useTestSchema=true,singleBinary.replicas=1,loki.commonConfig.replication_factor=1';
 /** Loki's chart renders it for its scheduler discovery; nothing in the configuration refers to it. */
 const NOT_RENDERED = new Set(['Service/loki-query-scheduler-discovery']);
 
@@ -128,13 +131,7 @@ describe('Helm chart', { timeout: 120_000 }, () => {
   it('passes helm lint with the seed values and in SingleBinary mode', async () => {
     const seed = await helm(['lint', CHART, '-f', SEED_VALUES, '--strict']);
     assert.match(seed.stdout, /1 chart\(s\) linted, 0 chart\(s\) failed/);
-    const single = await helm([
-      'lint',
-      CHART,
-      '--strict',
-      '--set',
-      'deploymentMode=SingleBinary,loki.storage.type=filesystem,loki.useTestSchema=true,singleBinary.replicas=1',
-    ]);
+    const single = await helm(['lint', CHART, '--strict', '--set', SINGLE_BINARY]);
     assert.match(single.stdout, /1 chart\(s\) linted, 0 chart\(s\) failed/);
   });
 
@@ -165,6 +162,13 @@ describe('Helm chart', { timeout: 120_000 }, () => {
     await assert.rejects(helm(['template', 'x', CHART, '-f', SEED_VALUES, '--set', 'querier.replicas=2']), {
       message: /querier\.replicas must be 0/,
     });
+    // One replica cannot give a push the quorum of Loki's default replication factor (3).
+    await assert.rejects(
+      helm(['template', 'x', CHART, '--set', SINGLE_BINARY.replace(',loki.commonConfig.replication_factor=1', '')]),
+      {
+        message: /replication_factor 3 needs at least 2 singleBinary replicas \(1 set\)/,
+      },
+    );
   });
 
   it("renders every object of Loki's render for the seed, under the same kind and name", () => {
@@ -292,6 +296,41 @@ describe('Helm chart', { timeout: 120_000 }, () => {
       assert.deepEqual(loaded.config.memberlist.join_members, ['loki-memberlist']);
       assert.equal(loaded.config.storage_config.aws.bucketnames, 'xxx-loki-chunks');
     }
+  });
+
+  it('renders a SingleBinary configuration that Skald accepts with -target=all', async () => {
+    const { stdout } = await helm(['template', 'skald', CHART, '-n', 'logs', '--set', SINGLE_BINARY]);
+    const objects = byKey(parseManifests(stdout));
+    const [container] = skaldContainers([...objects.values()]);
+    assert.equal(container?.workload, 'StatefulSet/skald-loki');
+    assert.deepEqual(container?.container.args, ['-config.file=/etc/loki/config/config.yaml', '-target=all']);
+    const file = join(dir, 'single-binary.yaml');
+    await writeFile(file, one(objects, 'ConfigMap/loki').data?.['config.yaml'] ?? '');
+    const result = await run(process.execPath, [BIN, `-config.file=${file}`, '-target=all', '-verify-config'], {
+      cwd: dir,
+    });
+    assert.match(result.stdout + result.stderr, /config is valid/);
+    const { config } = loadConfig([`-config.file=${file}`, '-target=all'], {});
+    assert.equal(config.common.storage.filesystem.chunks_directory, '/var/loki/chunks');
+    assert.equal(config.common.replication_factor, 1);
+    assert.equal(config.schema_config.configs[0]?.object_store, 'filesystem');
+    // A whole-file loki.config replaces the generated one; loki.structuredConfig still applies.
+    const own = await helm([
+      'template',
+      'skald',
+      CHART,
+      '--set',
+      SINGLE_BINARY,
+      '--set-string',
+      'loki.config=auth_enabled: false\nserver:\n  http_listen_port: {{ .Values.loki.server.http_listen_port }}\n',
+      '--set',
+      'loki.structuredConfig.server.log_level=debug',
+    ]);
+    const ownConfig = byKey(parseManifests(own.stdout)).get('ConfigMap/loki')?.data?.['config.yaml'];
+    assert.deepEqual(parse(ownConfig ?? ''), {
+      auth_enabled: false,
+      server: { http_listen_port: 3100, log_level: 'debug' },
+    });
   });
 
   it("routes the gateway's paths to the same targets as the seed's gateway", () => {
