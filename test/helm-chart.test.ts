@@ -2,22 +2,30 @@
 // renders from the seed's values (shared/helm-seed). The chart is linted and rendered with a real
 // helm; the objects a `helm upgrade` from Loki's chart must keep are compared with Loki's render;
 // the rendered Loki configuration is checked by Skald itself (-verify-config); and the rendered
-// gateway nginx.conf runs in a real nginx in front of a real Skald process.
+// gateway nginx.conf runs in a real nginx in front of real Skald write, read and backend processes
+// started with the pods' command lines and the rendered configuration.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { runCanary } from '../src/canary/main.js';
 import { loadConfig } from '../src/config/load.js';
+import {
+  S3_TEST_ACCESS_KEY_ID,
+  S3_TEST_REGION,
+  S3_TEST_SECRET_ACCESS_KEY,
+  type S3TestServer,
+  startS3Server,
+} from '../src/testing/s3-server.js';
 import { helm } from './helpers/helm.js';
 import { get, pushProto, queryRange } from './helpers/loki-client.js';
 import { type NginxProcess, startNginx } from './helpers/nginx.js';
-import { ROOT, type SkaldProcess, startSkald } from './helpers/skald-process.js';
+import { freePort, ROOT } from './helpers/skald-process.js';
 import { nowNs, openTail, waitFor } from './helpers/tail-client.js';
 
 const run = promisify(execFile);
@@ -107,6 +115,119 @@ function skaldContainers(objects: K8sObject[]): Array<{ workload: string; contai
       if (c.args?.some((a) => a.startsWith('-target='))) out.push({ workload: key(o), container: c });
   }
   return out;
+}
+
+type Target = 'write' | 'read' | 'backend';
+
+/** A Skald process started with a pod's command line and the rendered configuration. */
+interface TargetProcess {
+  readonly target: Target;
+  readonly url: string;
+  readonly child: ChildProcess;
+  readonly exited: Promise<unknown>;
+  output: string;
+}
+
+type ConfigTree = Record<string, Record<string, unknown>>;
+
+/**
+ * The chart's rendered configuration for one process on loopback: what names cluster objects (the
+ * OSS endpoint and credentials, the memberlist and compactor Services, /var/loki, the runtime
+ * config's mount) is swapped for local ones, the memcached caches are left out; the rest is kept.
+ */
+function localConfig(
+  rendered: string,
+  local: { dir: string; s3: S3TestServer; http: number; grpc: number; memberlist: number; join: string[] },
+  compactor: string,
+  runtimeFile: string,
+): string {
+  const config = parse(rendered) as ConfigTree;
+  const s3 = (bucket: unknown) => ({
+    endpoint: local.s3.endpoint,
+    bucketnames: bucket,
+    access_key_id: S3_TEST_ACCESS_KEY_ID,
+    secret_access_key: S3_TEST_SECRET_ACCESS_KEY,
+    region: S3_TEST_REGION,
+    insecure: true,
+    s3forcepathstyle: true,
+  });
+  const common = config.common ?? {};
+  const commonS3 = (common.storage as { s3: { bucketnames: string } }).s3;
+  common.storage = { s3: s3(commonS3.bucketnames) };
+  common.path_prefix = local.dir;
+  common.compactor_address = compactor;
+  const ruler = (config.ruler ?? {}) as { storage: { s3: Record<string, unknown> } };
+  ruler.storage.s3 = s3(ruler.storage.s3.bucketnames);
+  config.memberlist = {
+    ...config.memberlist,
+    bind_addr: ['127.0.0.1'],
+    bind_port: local.memberlist,
+    advertise_port: local.memberlist,
+    join_members: local.join,
+  };
+  config.server = {
+    ...config.server,
+    http_listen_address: '127.0.0.1',
+    http_listen_port: local.http,
+    grpc_listen_address: '127.0.0.1',
+    grpc_listen_port: local.grpc,
+    log_level: 'warn',
+  };
+  // The ring addresses on loopback, set per ring: common.instance_addr would make the common ring
+  // block explicit, and with it its kvstore (consul) rather than the memberlist join_members imply.
+  config.ingester = { ...config.ingester, lifecycler: { address: '127.0.0.1', min_ready_duration: '0s' } };
+  config.distributor = { ...config.distributor, ring: { instance_addr: '127.0.0.1' } };
+  config.runtime_config = { file: runtimeFile };
+  // No memcached here: the chunk cache and the results cache fall back to Skald's in-process ones.
+  delete config.chunk_store_config;
+  delete config.query_range?.results_cache;
+  return stringify(config);
+}
+
+async function startTarget(
+  dir: string,
+  target: Target,
+  args: string[],
+  configText: string,
+  http: number,
+): Promise<TargetProcess> {
+  const file = join(dir, `${target}.yaml`);
+  await writeFile(file, configText);
+  const child = spawn(
+    process.execPath,
+    [BIN, ...args.map((a) => (a.startsWith('-config.file=') ? `-config.file=${file}` : a))],
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const node: TargetProcess = {
+    target,
+    url: `http://127.0.0.1:${http}`,
+    child,
+    exited: new Promise((resolve) => child.once('exit', resolve)),
+    output: '',
+  };
+  child.stdout?.on('data', (d: Buffer) => {
+    node.output += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    node.output += d.toString();
+  });
+  return node;
+}
+
+async function untilReady(node: TargetProcess, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (node.child.exitCode !== null) throw new Error(`${node.target} exited:\n${node.output}`);
+    try {
+      const res = await fetch(`${node.url}/ready`);
+      await res.body?.cancel();
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${node.target} not ready in time:\n${node.output}`);
 }
 
 describe('Helm chart', { timeout: 120_000 }, () => {
@@ -340,35 +461,80 @@ describe('Helm chart', { timeout: 120_000 }, () => {
     assert.deepEqual(Object.fromEntries(nginxRoutes(conf)), Object.fromEntries(seed));
   });
 
-  describe('gateway in a real nginx in front of Skald', () => {
-    let skald: SkaldProcess;
+  describe("gateway in a real nginx in front of Skald's write, read and backend targets", () => {
+    let s3: S3TestServer;
     let nginx: NginxProcess;
+    const targets = new Map<Target, TargetProcess>();
     const tenant = 'helm';
 
     before(async () => {
-      skald = await startSkald({ authEnabled: true });
+      // One process per target, each started with its pod's arguments and the chart's rendered
+      // configuration (made local), finding the others through memberlist as the pods do.
+      s3 = await startS3Server({ buckets: ['xxx-loki-chunks', 'xxx-loki-ruler'] });
+      const rendered = one(oursByKey, 'ConfigMap/loki').data?.['config.yaml'] ?? '';
+      const runtimeFile = join(dir, 'runtime-config.yaml');
+      await writeFile(runtimeFile, one(oursByKey, 'ConfigMap/loki-runtime').data?.['runtime-config.yaml'] ?? '');
+      const ports = new Map<Target, { http: number; grpc: number; memberlist: number }>();
+      for (const target of ['write', 'read', 'backend'] as const)
+        ports.set(target, { http: await freePort(), grpc: await freePort(), memberlist: await freePort() });
+      const port = (target: Target) => ports.get(target) ?? { http: 0, grpc: 0, memberlist: 0 };
+      const seeds = [`127.0.0.1:${port('write').memberlist}`];
+      const compactor = `http://127.0.0.1:${port('backend').http}`;
+      // The write target first: the others join the gossip through it (the memberlist Service).
+      const containers = skaldContainers(ours)
+        .map(({ container }) => ({
+          args: container.args ?? [],
+          target: container.args?.find((a) => a.startsWith('-target='))?.slice(8) as Target,
+        }))
+        .sort((a, b) => Number(b.target === 'write') - Number(a.target === 'write'));
+      for (const { target, args } of containers) {
+        const local = { dir: join(dir, target), s3, ...port(target), join: seeds };
+        const node = await startTarget(
+          dir,
+          target,
+          args,
+          localConfig(rendered, local, compactor, runtimeFile),
+          port(target).http,
+        );
+        targets.set(target, node);
+        if (target === 'write') await untilReady(node);
+      }
+      await Promise.all([...targets.values()].map((t) => untilReady(t)));
+      // Ready once the read target sees the write target's ingester ACTIVE in the gossiped ring.
+      const read = targets.get('read');
+      for (const deadline = Date.now() + 20_000; ; ) {
+        const res = await fetch(`${read?.url}/ring`, { headers: { Accept: 'application/json' } });
+        const { shards } = (await res.json()) as { shards: Array<{ state: string }> };
+        if (shards.some((x) => x.state === 'ACTIVE')) break;
+        assert.ok(Date.now() < deadline, `the read target never saw an ACTIVE ingester:\n${read?.output}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
       const conf = one(oursByKey, 'ConfigMap/loki-gateway').data?.['nginx.conf'] ?? '';
       nginx = await startNginx({
-        config: (port) => {
+        config: (listen) => {
           // Only what ties the file to a cluster changes: the listen port, the cluster DNS
-          // resolver, and the Services' host names (here all three targets are one Skald process).
+          // resolver, and the Services' host names.
           let text = conf;
-          const replace = (pattern: RegExp, by: string) => {
+          const replace = (pattern: RegExp, by: string | ((match: string, target: string) => string)) => {
             assert.match(text, pattern);
-            text = text.replace(pattern, by);
+            text = typeof by === 'string' ? text.replace(pattern, by) : text.replace(pattern, by);
           };
-          replace(/listen 8080;/g, `listen 127.0.0.1:${port};`);
+          replace(/listen 8080;/g, `listen 127.0.0.1:${listen};`);
           replace(/\n\s*listen \[::\]:8080;/g, '');
           replace(/resolver [^;]+;/g, 'resolver 127.0.0.1;');
-          replace(/http:\/\/loki-(read|write|backend)\.loki\.svc\.cluster\.local:3100/g, skald.url);
+          replace(
+            /http:\/\/loki-(read|write|backend)\.loki\.svc\.cluster\.local:3100/g,
+            (_match, target: string) => `http://127.0.0.1:${port(target as Target).http}`,
+          );
           return text;
         },
       });
     });
     after(async () => {
       await nginx?.stop();
-      await skald?.stop();
-      await skald?.cleanup();
+      for (const t of targets.values()) if (t.child.exitCode === null) t.child.kill('SIGKILL');
+      await Promise.all([...targets.values()].map((t) => t.exited));
+      await s3?.stop();
     });
 
     it('answers its own health check', async () => {
@@ -379,28 +545,31 @@ describe('Helm chart', { timeout: 120_000 }, () => {
 
     it('passes pushes, queries, labels and live tails through to Skald', async () => {
       const t0 = nowNs();
-      const tail = await openTail(nginx.url, '{app="gateway"}', tenant, { start: String(t0 - 60_000_000_000n) });
-      try {
+      const push = async (ts: bigint, line: string) => {
         const pushed = await pushProto(
           nginx.url,
-          [
-            {
-              labels: '{app="gateway", env="seed"}',
-              entries: [
-                { ts: t0, line: 'first through the gateway' },
-                { ts: t0 + 1n, line: 'second through the gateway' },
-              ],
-            },
-          ],
+          [{ labels: '{app="gateway", env="seed"}', entries: [{ ts, line }] }],
           tenant,
         );
         assert.equal(pushed.status, 204, pushed.text);
-        await waitFor(() => tail.lines.length >= 2, 5000);
-        assert.deepEqual(
-          tail.lines.map((l) => l.line),
-          ['first through the gateway', 'second through the gateway'],
-        );
+      };
+      await push(t0, 'first through the gateway');
+      // The tail (read target) first answers the history it queries from the write target's
+      // ingester, then lines pushed from then on, which it is subscribed to over gRPC.
+      const tail = await openTail(nginx.url, '{app="gateway"}', tenant, { start: String(t0 - 60_000_000_000n) });
+      try {
+        await waitFor(() => tail.lines.length >= 1, 5000);
+        assert.equal(tail.lines[0]?.line, 'first through the gateway');
         assert.equal(tail.lines[0]?.labels.env, 'seed');
+        // The subscription to the ingester may lag the history by a moment: push until a line arrives.
+        let sent = 0;
+        for (const deadline = Date.now() + 5000; tail.lines.length < 2 && Date.now() < deadline; ) {
+          await push(t0 + BigInt(++sent), `live ${sent} through the gateway`);
+          await waitFor(() => tail.lines.length >= 2, 500).catch(() => undefined);
+        }
+        assert.match(tail.lines[1]?.line ?? '', /^live \d+ through the gateway$/);
+        await push(t0 + 1000n, 'second through the gateway');
+        await waitFor(() => tail.lines.some((l) => l.line === 'second through the gateway'), 5000);
       } finally {
         tail.ws.close();
       }
@@ -411,13 +580,13 @@ describe('Helm chart', { timeout: 120_000 }, () => {
         tenant,
       );
       assert.equal(range.status, 200, range.text);
-      assert.deepEqual(
-        range.json?.data.result.flatMap((s) => s.values.map(([, line]) => line)),
-        ['second through the gateway', 'first through the gateway'],
-      );
+      const lines = range.json?.data.result.flatMap((s) => s.values.map(([, line]) => line)) ?? [];
+      assert.equal(lines[0], 'second through the gateway');
+      assert.equal(lines.at(-1), 'first through the gateway');
       const labels = await get<{ data: string[] }>(nginx.url, '/loki/api/v1/labels', {}, tenant);
       assert.equal(labels.status, 200, labels.text);
-      assert.deepEqual(labels.json?.data, ['app', 'env']);
+      // service_name: the seed's limits keep Loki's default discover_service_name.
+      assert.deepEqual(labels.json?.data, ['app', 'env', 'service_name']);
       const values = await get<{ data: string[] }>(nginx.url, '/loki/api/v1/label/env/values', {}, tenant);
       assert.deepEqual(values.json?.data, ['seed']);
       // Another tenant sees nothing: the tenant header passes the gateway unchanged.
@@ -485,9 +654,20 @@ describe('Helm chart', { timeout: 120_000 }, () => {
     });
 
     it('passes the write and backend pages on, and keeps bare API prefixes internal', async () => {
+      // Each process reports its own target in /config: the gateway sends it to the write target.
+      const config = await fetch(`${nginx.url}/config`);
+      assert.match(await config.text(), /^target: write$/m);
       const ring = await fetch(`${nginx.url}/ring`, { headers: { Accept: 'application/json' } });
-      assert.equal(ring.status, 200);
-      await ring.body?.cancel();
+      const shards = ((await ring.json()) as { shards: Array<{ id: string; state: string }> }).shards;
+      assert.deepEqual(
+        shards.map((x) => x.state),
+        ['ACTIVE'],
+      );
+      // The ruler API answers on the backend target only.
+      const rules = await fetch(`${nginx.url}/loki/api/v1/rules`, { headers: { 'X-Scope-OrgID': tenant } });
+      const rulesText = await rules.text();
+      assert.equal(rules.status, 404);
+      assert.equal(rulesText.trim(), 'no rule groups found');
       const buildinfo = await get(nginx.url, '/loki/api/v1/status/buildinfo', {}, tenant);
       assert.equal(buildinfo.status, 200, buildinfo.text);
       for (const path of ['/loki/api/v1', '/api/prom', '/ingester']) {
