@@ -18,16 +18,18 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The package's own `prepare` script builds the sources, which are not here yet (so that the
+# dependency layers are reused while only sources change): installs here run without it. The
+# dependencies' install scripts (the native modules) still run.
+RUN npm pkg delete scripts.prepare
 
-# The production dependencies. --ignore-scripts keeps npm from running the package's own `prepare`
-# (a build, which needs the development dependencies); `npm rebuild` then runs the dependencies'
-# install scripts (the native modules).
+# The production dependencies.
 FROM toolchain AS dependencies
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm rebuild
+RUN npm ci --omit=dev --no-audit --no-fund
 
 # The compiled sources (dist/), built with every dependency.
 FROM toolchain AS build
-RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
