@@ -375,6 +375,15 @@ describe('Helm chart', { timeout: 120_000 }, () => {
       assert.ok(mounts.includes('/tmp'), `${k} mounts /tmp`);
       assert.match(container.image, /^skald:/, `${k} image`);
     }
+    // The gateway: nginx with its configuration and writable /tmp where Loki's chart puts them.
+    const gateway = workload(one(oursByKey, 'Deployment/loki-gateway')).template.spec.containers[0];
+    const lokiGateway = workload(one(loki, 'Deployment/loki-gateway')).template.spec.containers[0];
+    assert.equal(gateway?.image, lokiGateway?.image);
+    assert.deepEqual(gateway?.ports, lokiGateway?.ports);
+    assert.deepEqual(
+      gateway?.volumeMounts?.map((m) => m.mountPath).sort(),
+      lokiGateway?.volumeMounts?.map((m) => m.mountPath).sort(),
+    );
     const canary = workload(one(oursByKey, 'DaemonSet/loki-canary')).template.spec.containers[0];
     assert.equal(canary?.args?.[0], 'canary');
     assert.ok(canary?.args?.includes('-addr=loki-gateway.loki.svc.cluster.local.:80'), canary?.args?.join(' '));
