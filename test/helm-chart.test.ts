@@ -369,7 +369,7 @@ describe('Helm chart', { timeout: 120_000 }, () => {
       assert.equal(flag(container.args, 'target'), flag(theirs.args, 'target'), `${k} -target`);
       assert.deepEqual(container.ports, theirs.ports, `${k} container ports`);
       // Loki's mounts, at the same paths (every Skald pod also has a writable /tmp under its
-      // read-only root file system; Loki's chart gives one to the read pods only).
+      // read-only root file system; Loki's chart gives the write pods none).
       const mounts = container.volumeMounts?.map((m) => m.mountPath) ?? [];
       for (const m of theirs.volumeMounts ?? []) assert.ok(mounts.includes(m.mountPath), `${k} mounts ${m.mountPath}`);
       assert.ok(mounts.includes('/tmp'), `${k} mounts /tmp`);
