@@ -389,6 +389,47 @@ describe('Helm chart', { timeout: 120_000 }, () => {
     assert.ok(canary?.args?.includes('-addr=loki-gateway.loki.svc.cluster.local.:80'), canary?.args?.join(' '));
   });
 
+  it("renders every object as Loki's chart does, apart from the listed differences", () => {
+    // What differs on purpose: the chart's own name and version, Skald's image and canary
+    // subcommand, no -legacy-read-mode (Skald refuses it), a /tmp volume in every Skald pod; and
+    // what means the same to Kubernetes: an empty field left out instead of null, volume order.
+    const normalize = (value: unknown, path: string): unknown => {
+      if (value === null) return undefined;
+      if (Array.isArray(value)) {
+        let items = value.map((v, i) => normalize(v, `${path}[${i}]`));
+        if (path.endsWith('.args')) items = items.filter((a) => a !== '-legacy-read-mode=false' && a !== 'canary');
+        if (path.endsWith('.volumes') || path.endsWith('.volumeMounts'))
+          items = items
+            .filter((v) => (v as { name?: string }).name !== 'tmp')
+            .sort((a, b) => String((a as { name?: string }).name).localeCompare(String((b as { name?: string }).name)));
+        return items;
+      }
+      if (typeof value !== 'object') return value;
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        if (
+          ['helm.sh/chart', 'app.kubernetes.io/version', 'checksum/config', 'image', 'data', 'stringData'].includes(k)
+        )
+          continue;
+        const n = normalize(v, `${path}.${k}`);
+        if (n !== undefined) out[k] = n;
+      }
+      return Object.keys(out).length === 0 && path !== '' ? undefined : out;
+    };
+    for (const [k, theirs] of loki) {
+      if (NOT_RENDERED.has(k)) continue;
+      const o = one(oursByKey, k);
+      const ourSpec = normalize(o, '') as Record<string, unknown>;
+      const theirSpec = normalize(theirs, '') as Record<string, unknown>;
+      // enableServiceLinks: true is Kubernetes' default, which Skald's pods state.
+      const template = (x: Record<string, unknown>) =>
+        (x.spec as { template?: { spec?: Record<string, unknown> } } | undefined)?.template?.spec;
+      if (template(ourSpec)?.enableServiceLinks === true && template(theirSpec)?.enableServiceLinks === undefined)
+        delete template(ourSpec)?.enableServiceLinks;
+      assert.deepEqual(ourSpec, theirSpec, k);
+    }
+  });
+
   it("runs the chunk and results caches on memcached as Loki's chart sizes them", () => {
     for (const name of ['loki-chunks-cache', 'loki-results-cache']) {
       const k = `StatefulSet/${name}`;
