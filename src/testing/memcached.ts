@@ -8,7 +8,8 @@
 // no setup step of their own.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
+import { freeLoopbackPort } from './free-port.js';
 
 const CANDIDATES = ['/usr/bin/memcached', '/usr/local/bin/memcached', '/usr/sbin/memcached'];
 
@@ -41,19 +42,6 @@ export function memcachedBinary(): string {
   const installed = findBinary();
   if (!installed) throw new Error(`could not install memcached with apt-get:\n${r.stdout}\n${r.stderr}`);
   return installed;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function canConnect(port: number): Promise<boolean> {
@@ -118,7 +106,7 @@ export interface MemcachedTestServerOptions {
 
 export async function startMemcached(options: MemcachedTestServerOptions = {}): Promise<MemcachedTestServer> {
   const binary = memcachedBinary();
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   let child: ChildProcess | null = null;
   let output = '';
 
