@@ -8,6 +8,7 @@ import { readBody } from '../server/body.js';
 import { sendBody, sendError } from '../server/respond.js';
 import type { RequestContext, Router } from '../server/router.js';
 import { resolveTenant, type TenantOptions } from '../server/tenant.js';
+import { goJSON } from '../util/go-json.js';
 import type { Labels } from '../util/labels.js';
 import { formatRFC3339Nano } from '../util/time.js';
 import type { Group } from './group.js';
@@ -28,16 +29,6 @@ export interface RulerApiDeps {
   /** A tenant's running groups. */
   groupsOf(user: string): Group[];
   limits(user: string): { ruler_max_rules_per_rule_group: number; ruler_max_rule_groups_per_tenant: number };
-}
-
-/** Go's encoding/json escapes these inside strings; doing it on the whole text is equivalent. */
-function goJSON(value: unknown): string {
-  return JSON.stringify(value)
-    .replaceAll('<', '\\u003c')
-    .replaceAll('>', '\\u003e')
-    .replaceAll('&', '\\u0026')
-    .replaceAll('\u2028', '\\u2028')
-    .replaceAll('\u2029', '\\u2029');
 }
 
 /** Loki's `response` envelope; every field is always written. */

@@ -6,6 +6,7 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { queryEscape } from '../logql/template/urlcodec.js';
+import { goJSON } from '../util/go-json.js';
 import type { Labels } from '../util/labels.js';
 import type { Logger } from '../util/log.js';
 import type { QueryFunc } from './evaluator.js';
@@ -56,13 +57,7 @@ export function pathEscape(s: string): string {
 export function generatorURL(externalURL: string, expr: string, datasourceUID: string): string {
   const query: Record<string, unknown> = { expr, queryType: 'range' };
   if (datasourceUID !== '') query.datasource = { type: 'loki', uid: datasourceUID };
-  // Go's encoding/json escapes these for safe embedding in HTML.
-  const json = JSON.stringify(query)
-    .replaceAll('<', '\\u003c')
-    .replaceAll('>', '\\u003e')
-    .replaceAll('&', '\\u0026')
-    .replaceAll('\u2028', '\\u2028')
-    .replaceAll('\u2029', '\\u2029');
+  const json = goJSON(query);
   return `${externalURL}/explore?left=${queryEscape(`{"queries":[${json}]}`)}`;
 }
 

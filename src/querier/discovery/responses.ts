@@ -3,10 +3,10 @@
 // `omitempty` leaves them), volumes use the query envelope with statistics.
 import { formatSampleValue } from '../../logql/engine/result.js';
 import type { QueryStats } from '../../logql/engine/stats.js';
+import { goJSON } from '../../util/go-json.js';
 import type { Labels } from '../../util/labels.js';
 import type { DetectedLabel } from './detected-labels.js';
 import type { DetectedField } from './field-detector.js';
-import { goJSON } from './go-json.js';
 import type { IndexStats } from './index-stats.js';
 import type { VolumeResult } from './volume.js';
 

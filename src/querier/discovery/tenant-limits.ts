@@ -5,7 +5,7 @@
 // (all of them when that list is empty).
 import { Document } from 'yaml';
 import type { LimitsConfig } from '../../config/index.js';
-import { goJSON } from './go-json.js';
+import { goJSON } from '../../util/go-json.js';
 import { type JsonValue, limitsToJSON } from './limits-json.js';
 
 export interface TenantLimitsOptions {

@@ -2,9 +2,10 @@
 // values (usually labels, which are then removed from the stream), so that
 // high-cardinality data travels in the line: {"pod":"x","_entry":"line"}.
 // LogQL's `unpack` parser reverses it.
+
+import { compareBytes, goJsonString } from '../../../util/go-json.js';
 import { wallClock } from '../clock.js';
 import type { LogEntry } from '../entry.js';
-import { goQuoteJson } from '../go-json.js';
 import { ProcessorStage } from '../stage.js';
 import type { StageOptions } from '../stage-options.js';
 import { tryString } from '../values.js';
@@ -36,10 +37,10 @@ export class PackStage extends ProcessorStage {
       const value = tryString(extracted.get(name));
       if (value !== undefined) packed.set(name, value);
     }
-    const keys = [...packed.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const keys = [...packed.keys()].sort(compareBytes);
     let json = '{';
-    for (const k of keys) json += `${goQuoteJson(k)}:${goQuoteJson(packed.get(k)!)},`;
-    json += `"${PACKED_ENTRY_KEY}":${goQuoteJson(entry.lineText)}}`;
+    for (const k of keys) json += `${goJsonString(k)}:${goJsonString(packed.get(k)!)},`;
+    json += `"${PACKED_ENTRY_KEY}":${goJsonString(entry.lineText)}}`;
     for (const k of keys) entry.labels = entry.labels.without(k);
     entry.lineText = json;
     if (this.ingestTimestamp) entry.setTimestamp(wallClock());
