@@ -1,6 +1,7 @@
 // Loki's `distributor` block.
 // Keys, Go types (as named in Loki's errors), defaults and flags follow Loki 3.x, in Loki's order.
 
+import { DEFAULT_INDEX_LABEL_ATTRIBUTES } from '../../distributor/otlp/default-index-labels.js';
 import { block, bool, bytesize, dur, hostname, int, list, map, privateNetworkInterfaces, str, strings } from './dsl.js';
 import { consulConfig, etcdConfig } from './shared/kv.js';
 
@@ -41,26 +42,7 @@ export const distributorBlock = block('distributor.Config', {
   }),
   otlp_config: block('push.GlobalOTLPConfig', {
     default_resource_attributes_as_index_labels: strings(
-      [
-        'service.name',
-        'service.namespace',
-        'service.instance.id',
-        'deployment.environment',
-        'deployment.environment.name',
-        'cloud.region',
-        'cloud.availability_zone',
-        'k8s.cluster.name',
-        'k8s.namespace.name',
-        'k8s.pod.name',
-        'k8s.container.name',
-        'container.name',
-        'k8s.replicaset.name',
-        'k8s.deployment.name',
-        'k8s.statefulset.name',
-        'k8s.daemonset.name',
-        'k8s.cronjob.name',
-        'k8s.job.name',
-      ],
+      [...DEFAULT_INDEX_LABEL_ATTRIBUTES],
       'distributor.otlp.default_resource_attributes_as_index_labels',
     ),
   }),

@@ -7,6 +7,9 @@
 // index-label rule goes first unless `resource_attributes.ignore_defaults` is
 // set, so a tenant rule cannot demote a default attribute without it.
 import { compileGoRegexp, type GoRegexp } from '../../util/regexp.js';
+import { DEFAULT_INDEX_LABEL_ATTRIBUTES } from './default-index-labels.js';
+
+export { DEFAULT_INDEX_LABEL_ATTRIBUTES };
 
 export type AttributeAction = 'index_label' | 'structured_metadata' | 'drop';
 
@@ -34,28 +37,6 @@ export interface OtlpConfig {
 export interface GlobalOtlpConfig {
   readonly default_resource_attributes_as_index_labels: readonly string[];
 }
-
-/** Loki's default `distributor.otlp.default_resource_attributes_as_index_labels`. */
-export const DEFAULT_INDEX_LABEL_ATTRIBUTES: readonly string[] = Object.freeze([
-  'service.name',
-  'service.namespace',
-  'service.instance.id',
-  'deployment.environment',
-  'deployment.environment.name',
-  'cloud.region',
-  'cloud.availability_zone',
-  'k8s.cluster.name',
-  'k8s.namespace.name',
-  'k8s.pod.name',
-  'k8s.container.name',
-  'container.name',
-  'k8s.replicaset.name',
-  'k8s.deployment.name',
-  'k8s.statefulset.name',
-  'k8s.daemonset.name',
-  'k8s.cronjob.name',
-  'k8s.job.name',
-]);
 
 /** An otlp_config with no rules of its own: only the default index labels apply. */
 export const EMPTY_OTLP_CONFIG: OtlpConfig = Object.freeze({

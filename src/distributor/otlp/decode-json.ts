@@ -25,86 +25,86 @@ const SEVERITY_NUMBERS: ReadonlyMap<string, number> = new Map([
 ]);
 
 /** Appends a list of key/values to `out` (a repeated key adds to the list, as in the collector's decoder). */
-function readKeyValuesInto(it: JsonIterator, out: KeyValue[]): void {
-  while (it.readArray()) out.push(readKeyValue(it));
+function readKeyValuesInto(iter: JsonIterator, out: KeyValue[]): void {
+  while (iter.readArray()) out.push(readKeyValue(iter));
 }
 
-function readKeyValue(it: JsonIterator): KeyValue {
+function readKeyValue(iter: JsonIterator): KeyValue {
   let key = '';
   let value: AnyValue = EMPTY_VALUE;
-  for (let f = it.readObject(); f !== ''; f = it.readObject()) {
+  for (let f = iter.readObject(); f !== ''; f = iter.readObject()) {
     switch (f) {
       case 'key':
-        key = it.readString();
+        key = iter.readString();
         break;
       case 'value':
-        value = readAnyValue(it);
+        value = readAnyValue(iter);
         break;
       case 'keyStrindex':
       case 'key_strindex':
         // A reference into the profiles dictionary: meaningless for logs.
-        it.readInt32();
+        iter.readInt32();
         break;
       default:
-        it.skip();
+        iter.skip();
     }
   }
   return { key, value };
 }
 
 /** Reads `{"values": [...]}` (ArrayValue and KeyValueList), with `read` for each element. */
-function readValues<T>(it: JsonIterator, read: (it: JsonIterator) => T): T[] {
+function readValues<T>(iter: JsonIterator, read: (iter: JsonIterator) => T): T[] {
   const out: T[] = [];
-  for (let f = it.readObject(); f !== ''; f = it.readObject()) {
+  for (let f = iter.readObject(); f !== ''; f = iter.readObject()) {
     if (f === 'values') {
-      while (it.readArray()) out.push(read(it));
+      while (iter.readArray()) out.push(read(iter));
     } else {
-      it.skip();
+      iter.skip();
     }
   }
   return out;
 }
 
-function readAnyValue(it: JsonIterator): AnyValue {
+function readAnyValue(iter: JsonIterator): AnyValue {
   // As in a protobuf oneof, the last member present wins.
   let value: AnyValue = EMPTY_VALUE;
-  for (let f = it.readObject(); f !== ''; f = it.readObject()) {
+  for (let f = iter.readObject(); f !== ''; f = iter.readObject()) {
     switch (f) {
       case 'stringValue':
       case 'string_value':
-        value = { kind: 'string', value: it.readString() };
+        value = { kind: 'string', value: iter.readString() };
         break;
       case 'boolValue':
       case 'bool_value':
-        value = { kind: 'bool', value: it.readBool() };
+        value = { kind: 'bool', value: iter.readBool() };
         break;
       case 'intValue':
       case 'int_value':
-        value = { kind: 'int', value: it.readInt64() };
+        value = { kind: 'int', value: iter.readInt64() };
         break;
       case 'doubleValue':
       case 'double_value':
-        value = { kind: 'double', value: it.readFloat64() };
+        value = { kind: 'double', value: iter.readFloat64() };
         break;
       case 'arrayValue':
       case 'array_value':
-        value = { kind: 'array', values: readValues(it, readAnyValue) };
+        value = { kind: 'array', values: readValues(iter, readAnyValue) };
         break;
       case 'kvlistValue':
       case 'kvlist_value':
-        value = { kind: 'kvlist', values: readValues(it, readKeyValue) };
+        value = { kind: 'kvlist', values: readValues(iter, readKeyValue) };
         break;
       case 'bytesValue':
       case 'bytes_value':
-        value = { kind: 'bytes', value: readBase64(it) };
+        value = { kind: 'bytes', value: readBase64(iter) };
         break;
       case 'stringValueStrindex':
       case 'string_value_strindex':
-        it.readInt32();
+        iter.readInt32();
         value = EMPTY_VALUE;
         break;
       default:
-        it.skip();
+        iter.skip();
     }
   }
   return value;
@@ -113,40 +113,40 @@ function readAnyValue(it: JsonIterator): AnyValue {
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Standard base64 with padding, as Go's StdEncoding reads it (line breaks ignored). */
-function readBase64(it: JsonIterator): Uint8Array {
-  const text = it.readRawString().replace(/[\r\n]/g, '');
+function readBase64(iter: JsonIterator): Uint8Array {
+  const text = iter.readRawString().replace(/[\r\n]/g, '');
   if (text === '') return NO_BYTES;
   if (!BASE64.test(text)) {
     let at = 0;
     while (at < text.length && /[A-Za-z0-9+/]/.test(text[at]!)) at++;
-    it.reportError('base64.Decode', `illegal base64 data at input byte ${at}`);
+    iter.reportError('base64.Decode', `illegal base64 data at input byte ${at}`);
     return NO_BYTES;
   }
   return Buffer.from(text, 'base64');
 }
 
 /** A trace or span id: hex of exactly `size` bytes, or empty. */
-function readId(it: JsonIterator, size: number): Uint8Array {
-  const text = it.readRawString();
+function readId(iter: JsonIterator, size: number): Uint8Array {
+  const text = iter.readRawString();
   if (text === '') return NO_BYTES;
   if (Math.floor(text.length / 2) !== size) {
-    it.reportError('ID.UnmarshalJSONIter', 'length mismatch');
+    iter.reportError('ID.UnmarshalJSONIter', 'length mismatch');
     return NO_BYTES;
   }
   if (text.length % 2 !== 0) {
-    it.reportError('ID.UnmarshalJSONIter', 'encoding/hex: odd length hex string');
+    iter.reportError('ID.UnmarshalJSONIter', 'encoding/hex: odd length hex string');
     return NO_BYTES;
   }
   const bad = /[^0-9a-fA-F]/.exec(text);
   if (bad) {
     const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-    it.reportError('ID.UnmarshalJSONIter', `encoding/hex: invalid byte: U+${code} '${bad[0]}'`);
+    iter.reportError('ID.UnmarshalJSONIter', `encoding/hex: invalid byte: U+${code} '${bad[0]}'`);
     return NO_BYTES;
   }
   return Buffer.from(text, 'hex');
 }
 
-function readLogRecord(it: JsonIterator): LogRecord {
+function readLogRecord(iter: JsonIterator): LogRecord {
   let timeUnixNano = 0n;
   let observedTimeUnixNano = 0n;
   let severityNumber = 0;
@@ -158,51 +158,51 @@ function readLogRecord(it: JsonIterator): LogRecord {
   let traceId = NO_BYTES;
   let spanId = NO_BYTES;
   let eventName = '';
-  for (let f = it.readObject(); f !== ''; f = it.readObject()) {
+  for (let f = iter.readObject(); f !== ''; f = iter.readObject()) {
     switch (f) {
       case 'timeUnixNano':
       case 'time_unix_nano':
-        timeUnixNano = it.readUint64();
+        timeUnixNano = iter.readUint64();
         break;
       case 'observedTimeUnixNano':
       case 'observed_time_unix_nano':
-        observedTimeUnixNano = it.readUint64();
+        observedTimeUnixNano = iter.readUint64();
         break;
       case 'severityNumber':
       case 'severity_number':
-        severityNumber = it.readEnum(SEVERITY_NUMBERS);
+        severityNumber = iter.readEnum(SEVERITY_NUMBERS);
         break;
       case 'severityText':
       case 'severity_text':
-        severityText = it.readString();
+        severityText = iter.readString();
         break;
       case 'body':
-        body = readAnyValue(it);
+        body = readAnyValue(iter);
         break;
       case 'attributes':
-        readKeyValuesInto(it, attributes);
+        readKeyValuesInto(iter, attributes);
         break;
       case 'droppedAttributesCount':
       case 'dropped_attributes_count':
-        droppedAttributesCount = it.readUint32();
+        droppedAttributesCount = iter.readUint32();
         break;
       case 'flags':
-        flags = it.readUint32();
+        flags = iter.readUint32();
         break;
       case 'traceId':
       case 'trace_id':
-        traceId = readId(it, 16);
+        traceId = readId(iter, 16);
         break;
       case 'spanId':
       case 'span_id':
-        spanId = readId(it, 8);
+        spanId = readId(iter, 8);
         break;
       case 'eventName':
       case 'event_name':
-        eventName = it.readString();
+        eventName = iter.readString();
         break;
       default:
-        it.skip();
+        iter.skip();
     }
   }
   return {
@@ -220,80 +220,80 @@ function readLogRecord(it: JsonIterator): LogRecord {
   };
 }
 
-function readScope(it: JsonIterator): InstrumentationScope {
+function readScope(iter: JsonIterator): InstrumentationScope {
   let name = '';
   let version = '';
   const attributes: KeyValue[] = [];
   let droppedAttributesCount = 0;
   let seen = false;
-  for (let f = it.readObject(); f !== ''; f = it.readObject()) {
+  for (let f = iter.readObject(); f !== ''; f = iter.readObject()) {
     seen = true;
     switch (f) {
       case 'name':
-        name = it.readString();
+        name = iter.readString();
         break;
       case 'version':
-        version = it.readString();
+        version = iter.readString();
         break;
       case 'attributes':
-        readKeyValuesInto(it, attributes);
+        readKeyValuesInto(iter, attributes);
         break;
       case 'droppedAttributesCount':
       case 'dropped_attributes_count':
-        droppedAttributesCount = it.readUint32();
+        droppedAttributesCount = iter.readUint32();
         break;
       default:
-        it.skip();
+        iter.skip();
     }
   }
   return seen ? { name, version, attributes, droppedAttributesCount } : EMPTY_SCOPE;
 }
 
-function readScopeLogs(it: JsonIterator): ScopeLogs {
+function readScopeLogs(iter: JsonIterator): ScopeLogs {
   let scope = EMPTY_SCOPE;
   const logRecords: LogRecord[] = [];
-  for (let f = it.readObject(); f !== ''; f = it.readObject()) {
+  for (let f = iter.readObject(); f !== ''; f = iter.readObject()) {
     switch (f) {
       case 'scope':
-        scope = readScope(it);
+        scope = readScope(iter);
         break;
       case 'logRecords':
       case 'log_records':
-        while (it.readArray()) logRecords.push(readLogRecord(it));
+        while (iter.readArray()) logRecords.push(readLogRecord(iter));
         break;
       default:
-        it.skip();
+        iter.skip();
     }
   }
   return { scope, logRecords };
 }
 
-function readResourceAttributesInto(it: JsonIterator, attributes: KeyValue[]): void {
-  for (let f = it.readObject(); f !== ''; f = it.readObject()) {
-    if (f === 'attributes') readKeyValuesInto(it, attributes);
-    else it.skip();
+function readResourceAttributesInto(iter: JsonIterator, attributes: KeyValue[]): void {
+  for (let f = iter.readObject(); f !== ''; f = iter.readObject()) {
+    if (f === 'attributes') readKeyValuesInto(iter, attributes);
+    else iter.skip();
   }
 }
 
-function readResourceLogs(it: JsonIterator): ResourceLogs {
+function readResourceLogs(iter: JsonIterator): ResourceLogs {
   const resourceAttributes: KeyValue[] = [];
   const scopeLogs: ScopeLogs[] = [];
   const deprecatedScopeLogs: ScopeLogs[] = [];
-  for (let f = it.readObject(); f !== ''; f = it.readObject()) {
+  for (let f = iter.readObject(); f !== ''; f = iter.readObject()) {
     switch (f) {
       case 'resource':
-        readResourceAttributesInto(it, resourceAttributes);
+        readResourceAttributesInto(iter, resourceAttributes);
         break;
       case 'scopeLogs':
       case 'scope_logs':
-        while (it.readArray()) scopeLogs.push(readScopeLogs(it));
+        while (iter.readArray()) scopeLogs.push(readScopeLogs(iter));
         break;
       case 'deprecatedScopeLogs':
       case 'deprecated_scope_logs':
-        while (it.readArray()) deprecatedScopeLogs.push(readScopeLogs(it));
+        while (iter.readArray()) deprecatedScopeLogs.push(readScopeLogs(iter));
         break;
       default:
-        it.skip();
+        iter.skip();
     }
   }
   // Exporters from before OTLP 0.16 sent their scopes in the deprecated field.
@@ -302,14 +302,14 @@ function readResourceLogs(it: JsonIterator): ResourceLogs {
 
 /** Decodes an uncompressed OTLP/JSON logs export; throws OtlpDecodeError with the parser's message. */
 export function decodeLogsExportJSON(body: Buffer): LogsExport {
-  const it = new JsonIterator(body.toString('utf8'));
+  const iter = new JsonIterator(body.toString('utf8'));
   const resourceLogs: ResourceLogs[] = [];
   try {
-    for (let f = it.readObject(); f !== ''; f = it.readObject()) {
+    for (let f = iter.readObject(); f !== ''; f = iter.readObject()) {
       if (f === 'resourceLogs' || f === 'resource_logs') {
-        while (it.readArray()) resourceLogs.push(readResourceLogs(it));
+        while (iter.readArray()) resourceLogs.push(readResourceLogs(iter));
       } else {
-        it.skip();
+        iter.skip();
       }
     }
   } catch (err) {
@@ -317,6 +317,6 @@ export function decodeLogsExportJSON(body: Buffer): LogsExport {
     if (err instanceof RangeError && /call stack/.test(err.message)) throw new OtlpDecodeError('exceeded max depth');
     throw err;
   }
-  if (it.error !== null) throw new OtlpDecodeError(it.error);
+  if (iter.error !== null) throw new OtlpDecodeError(iter.error);
   return { resourceLogs };
 }
