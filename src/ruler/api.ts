@@ -216,14 +216,20 @@ function groupsJSON(
 const errText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export function registerRulerRoutes(router: Router, deps: RulerApiDeps): void {
-  const listRules = async (ctx: RequestContext): Promise<void> => {
-    let pr: ParsedRequest;
+  /** The request's tenant, namespace and group, or null once a bad one was answered (as Loki, with a 500). */
+  const requestOrRespond = (ctx: RequestContext, needNamespace: boolean, needGroup: boolean): ParsedRequest | null => {
     try {
-      pr = parseRequest(ctx, deps, false, false);
+      return parseRequest(ctx, deps, needNamespace, needGroup);
     } catch (err) {
-      if (err instanceof RequestError) return respondServerError(ctx, err.message);
-      throw err;
+      if (!(err instanceof RequestError)) throw err;
+      respondServerError(ctx, err.message);
+      return null;
     }
+  };
+
+  const listRules = async (ctx: RequestContext): Promise<void> => {
+    const pr = requestOrRespond(ctx, false, false);
+    if (!pr) return;
     let groups: RuleGroupDesc[];
     try {
       groups = await deps.store.listRuleGroupsForUserAndNamespace(pr.user, pr.namespace);
@@ -237,13 +243,8 @@ export function registerRulerRoutes(router: Router, deps: RulerApiDeps): void {
   };
 
   const getRuleGroup = async (ctx: RequestContext): Promise<void> => {
-    let pr: ParsedRequest;
-    try {
-      pr = parseRequest(ctx, deps, true, true);
-    } catch (err) {
-      if (err instanceof RequestError) return respondServerError(ctx, err.message);
-      throw err;
-    }
+    const pr = requestOrRespond(ctx, true, true);
+    if (!pr) return;
     try {
       sendYaml(ctx, formatRuleGroupYaml(await deps.store.getRuleGroup(pr.user, pr.namespace, pr.group)));
     } catch (err) {
@@ -252,13 +253,8 @@ export function registerRulerRoutes(router: Router, deps: RulerApiDeps): void {
   };
 
   const createRuleGroup = async (ctx: RequestContext): Promise<void> => {
-    let pr: ParsedRequest;
-    try {
-      pr = parseRequest(ctx, deps, true, false);
-    } catch (err) {
-      if (err instanceof RequestError) return respondServerError(ctx, err.message);
-      throw err;
-    }
+    const pr = requestOrRespond(ctx, true, false);
+    if (!pr) return;
     let payload: Buffer;
     try {
       payload = await readBody(ctx, 0);
@@ -306,13 +302,8 @@ export function registerRulerRoutes(router: Router, deps: RulerApiDeps): void {
   };
 
   const deleteNamespace = async (ctx: RequestContext): Promise<void> => {
-    let pr: ParsedRequest;
-    try {
-      pr = parseRequest(ctx, deps, true, false);
-    } catch (err) {
-      if (err instanceof RequestError) return respondServerError(ctx, err.message);
-      throw err;
-    }
+    const pr = requestOrRespond(ctx, true, false);
+    if (!pr) return;
     try {
       await deps.store.deleteNamespace(pr.user, pr.namespace);
     } catch (err) {
@@ -323,13 +314,8 @@ export function registerRulerRoutes(router: Router, deps: RulerApiDeps): void {
   };
 
   const deleteRuleGroup = async (ctx: RequestContext): Promise<void> => {
-    let pr: ParsedRequest;
-    try {
-      pr = parseRequest(ctx, deps, true, true);
-    } catch (err) {
-      if (err instanceof RequestError) return respondServerError(ctx, err.message);
-      throw err;
-    }
+    const pr = requestOrRespond(ctx, true, true);
+    if (!pr) return;
     try {
       await deps.store.deleteRuleGroup(pr.user, pr.namespace, pr.group);
     } catch (err) {
