@@ -42,11 +42,9 @@ export interface Bucket extends MsRange {
 export function alignGrid(startNs: bigint, endNs: bigint, stepNs: bigint, alignEndDown: boolean): MsGrid | null {
   if (stepNs <= 0n || stepNs % NS_PER_MS !== 0n) return null;
   // BigInt's % truncates toward zero like Go's, so times before 1970 align as in Loki.
-  const start = startNs - (startNs % stepNs);
-  let end = endNs - (endNs % stepNs);
-  if (!alignEndDown && end < endNs) end += stepNs;
-  if (end < start) end = start;
-  return { startMs: Number(start / NS_PER_MS), endMs: Number(end / NS_PER_MS), stepMs: Number(stepNs / NS_PER_MS) };
+  const r = alignRange(startNs, endNs, stepNs, { alignQueriesWithStep: alignEndDown, split: true });
+  const end = r.endNs < r.startNs ? r.startNs : r.endNs;
+  return { startMs: Number(r.startNs / NS_PER_MS), endMs: Number(end / NS_PER_MS), stepMs: Number(stepNs / NS_PER_MS) };
 }
 
 /**
