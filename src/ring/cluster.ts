@@ -90,6 +90,20 @@ function memberlistKV(cfg: SkaldConfig, registry: Registry, logger: Logger): Mem
   );
 }
 
+/**
+ * The host a ring entry advertises: the configured address, else the first
+ * address of the configured interfaces; when neither resolves and the
+ * address need not be reachable from elsewhere, the loopback address.
+ */
+function ringHost(addr: string, interfaces: readonly string[], inet6: boolean, required: boolean): string {
+  try {
+    return instanceAddr(addr, interfaces, inet6);
+  } catch (err) {
+    if (required) throw err;
+    return firstAddressOf(['lo', 'lo0'], false) ?? '127.0.0.1';
+  }
+}
+
 export interface ClusterOptions {
   config: SkaldConfig;
   modules: ReadonlySet<string>;
@@ -186,14 +200,8 @@ export class Cluster {
     } else if (port === 0) {
       port = cfg.server.grpc_listen_port;
     }
-    let host: string;
-    try {
-      host = instanceAddr(lc.address, lc.interface_names, lc.enable_inet6);
-    } catch (err) {
-      // One process needs no reachable address; a cluster does.
-      if (this.distributed) throw err;
-      host = firstAddressOf(['lo', 'lo0'], false) ?? '127.0.0.1';
-    }
+    // One process needs no reachable address; a cluster does.
+    const host = ringHost(lc.address, lc.interface_names, lc.enable_inet6, this.distributed);
     this.lifecycler = new Lifecycler(
       {
         id: lc.id,
@@ -223,12 +231,8 @@ export class Cluster {
   private async registerDistributor(): Promise<void> {
     const dr = this.opts.config.distributor.ring;
     const port = dr.instance_port || this.opts.config.server.grpc_listen_port;
-    let host: string;
-    try {
-      host = instanceAddr(dr.instance_addr, dr.instance_interface_names, dr.instance_enable_ipv6);
-    } catch {
-      host = firstAddressOf(['lo', 'lo0'], false) ?? '127.0.0.1';
-    }
+    // Nobody connects to a distributor through its ring entry: any address will do.
+    const host = ringHost(dr.instance_addr, dr.instance_interface_names, dr.instance_enable_ipv6, false);
     this.distributorLifecycler = new Lifecycler(
       {
         id: dr.instance_id,
