@@ -4,6 +4,24 @@
 // severity number bands. Values are read straight from a line's bytes or from
 // a label string, so matching never needs a lower-cased copy.
 
+/** Loki's level fields, used when `log_level_fields` is empty. */
+export const DEFAULT_LEVEL_FIELDS: readonly string[] = [
+  'level',
+  'LEVEL',
+  'Level',
+  'log.level',
+  'severity',
+  'SEVERITY',
+  'Severity',
+  'SeverityText',
+  'lvl',
+  'LVL',
+  'Lvl',
+  'severity_text',
+  'Severity_Text',
+  'SEVERITY_TEXT',
+];
+
 export const DETECTED_LEVEL = 'detected_level';
 
 export const LEVEL_TRACE = 'trace';

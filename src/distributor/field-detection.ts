@@ -27,6 +27,7 @@ import type { Label, Labels } from '../util/labels.js';
 import { compileJsonPath, JsonLevelFinder, type JsonPath, jsonGet } from './field-detection-json.js';
 import { levelFromText } from './field-detection-keywords.js';
 import {
+  DEFAULT_LEVEL_FIELDS,
   DETECTED_LEVEL,
   LEVEL_CRITICAL,
   LEVEL_DEBUG,
@@ -44,6 +45,8 @@ import {
 import { LogfmtFieldFinder } from './field-detection-logfmt.js';
 import type { PushEntry } from './push-request.js';
 
+export { DEFAULT_LEVEL_FIELDS };
+
 /** The `limits_config` values field detection reads. */
 export interface FieldDetectionLimits {
   allow_structured_metadata: boolean;
@@ -52,24 +55,6 @@ export interface FieldDetectionLimits {
   log_level_from_json_max_depth: number;
   discover_generic_fields: { readonly fields: Readonly<Record<string, readonly string[]>> };
 }
-
-/** Loki's level fields, used when `log_level_fields` is empty. */
-export const DEFAULT_LEVEL_FIELDS: readonly string[] = [
-  'level',
-  'LEVEL',
-  'Level',
-  'log.level',
-  'severity',
-  'SEVERITY',
-  'Severity',
-  'SeverityText',
-  'lvl',
-  'LVL',
-  'Lvl',
-  'severity_text',
-  'Severity_Text',
-  'SEVERITY_TEXT',
-];
 
 /** The OpenTelemetry severity number, as the OTLP conversion stores it in structured metadata. */
 const SEVERITY_NUMBER = 'severity_number';

@@ -1,6 +1,7 @@
 // Loki's `limits_config` block.
 // Keys, Go types (as named in Loki's errors), defaults and flags follow Loki 3.x, in Loki's order.
 
+import { DEFAULT_LEVEL_FIELDS } from '../../distributor/field-detection-levels.js';
 import {
   any,
   block,
@@ -69,25 +70,7 @@ export const limitsConfigBlock = block('validation.plain', {
   // Off by default, unlike Loki 3: with it on, stream answers carry a `detected_level` that Loki 2.9 answers
   // (and clients comparing with them) do not have. Operators turn it on per tenant or globally.
   discover_log_levels: bool(false, 'validation.discover-log-levels'),
-  log_level_fields: strings(
-    [
-      'level',
-      'LEVEL',
-      'Level',
-      'log.level',
-      'severity',
-      'SEVERITY',
-      'Severity',
-      'SeverityText',
-      'lvl',
-      'LVL',
-      'Lvl',
-      'severity_text',
-      'Severity_Text',
-      'SEVERITY_TEXT',
-    ],
-    'validation.log-level-fields',
-  ),
+  log_level_fields: strings([...DEFAULT_LEVEL_FIELDS], 'validation.log-level-fields'),
   log_level_from_json_max_depth: int(2, 'validation.log-level-from-json-max-depth'),
   use_owned_stream_count: bool(false, 'ingester.use-owned-stream-count'),
   max_streams_per_user: int(0, 'ingester.max-streams-per-user'),
