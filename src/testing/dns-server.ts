@@ -5,8 +5,8 @@
 // resolv.conf file). Records can be replaced while it runs (dnsmasq is
 // restarted on the same port), which is how tests prove that DNS discovery
 // follows changes.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { Resolver } from 'node:dns/promises';
+import { Daemon } from './daemon.js';
 import { ensurePackageBinary, freeLoopbackPort } from './service-process.js';
 
 export interface DnsTestRecords {
@@ -48,8 +48,7 @@ function recordArgs(records: DnsTestRecords): string[] {
 export async function startDnsServer(records: DnsTestRecords = {}): Promise<DnsTestServer> {
   const binary = await ensurePackageBinary(DNSMASQ, 'dnsmasq-base');
   let current = records;
-  let child: ChildProcess | null = null;
-  let output = '';
+  const daemon = new Daemon('dnsmasq', binary);
   let port = 0;
 
   const answering = async (): Promise<boolean> => {
@@ -83,32 +82,10 @@ export async function startDnsServer(records: DnsTestRecords = {}): Promise<DnsT
     ];
     // dnsmasq drops root privileges to `nobody` unless told to stay.
     if (process.getuid?.() === 0) args.push('--user=root');
-    const proc = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    proc.stdout!.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    proc.stderr!.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    child = proc;
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      if (proc.exitCode !== null) throw new Error(`dnsmasq exited with code ${proc.exitCode}: ${output}`);
-      if (await answering()) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    proc.kill('SIGKILL');
-    throw new Error(`dnsmasq did not answer on port ${port} in time: ${output}`);
+    await daemon.start(args, answering, `answer on port ${port}`);
   };
 
-  const halt = async (): Promise<void> => {
-    const proc = child;
-    child = null;
-    if (!proc || proc.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-    proc.kill('SIGTERM');
-    await exited;
-  };
+  const halt = (): Promise<void> => daemon.stop();
 
   // The free TCP port may be taken for UDP; try a few.
   for (let attempt = 0; ; attempt++) {
@@ -132,9 +109,9 @@ export async function startDnsServer(records: DnsTestRecords = {}): Promise<DnsT
     },
     halt,
     async resume() {
-      if (!child) await launch();
+      if (!daemon.running) await launch();
     },
     stop: halt,
-    logs: () => output,
+    logs: () => daemon.output,
   };
 }

@@ -6,9 +6,10 @@
 // When the binary is missing and the tests run as root (CI machines, fresh
 // development machines), it is installed with apt-get, so that the tests need
 // no setup step of their own.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
+import { Daemon } from './daemon.js';
 import { freeLoopbackPort } from './free-port.js';
 
 const CANDIDATES = ['/usr/bin/memcached', '/usr/local/bin/memcached', '/usr/sbin/memcached'];
@@ -107,48 +108,24 @@ export interface MemcachedTestServerOptions {
 export async function startMemcached(options: MemcachedTestServerOptions = {}): Promise<MemcachedTestServer> {
   const binary = memcachedBinary();
   const port = await freeLoopbackPort();
-  let child: ChildProcess | null = null;
-  let output = '';
+  const daemon = new Daemon('memcached', binary);
 
   const launch = async (): Promise<void> => {
     const args = ['-l', '127.0.0.1', '-p', String(port), '-U', '0', '-m', String(options.memoryMb ?? 64)];
     if (options.maxItemSize) args.push('-I', String(options.maxItemSize));
     // memcached refuses to run as root unless told which user to be.
     if (process.getuid?.() === 0) args.push('-u', 'root');
-    const proc = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    proc.stdout!.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    proc.stderr!.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    child = proc;
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      if (proc.exitCode !== null) throw new Error(`memcached exited with code ${proc.exitCode}: ${output}`);
-      if (await canConnect(port)) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    proc.kill('SIGKILL');
-    throw new Error(`memcached did not listen on port ${port} in time: ${output}`);
+    await daemon.start(args, () => canConnect(port), `listen on port ${port}`);
   };
 
-  const halt = async (): Promise<void> => {
-    const proc = child;
-    if (!proc) return;
-    child = null;
-    if (proc.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-    proc.kill('SIGTERM');
-    await exited;
-  };
+  const halt = (): Promise<void> => daemon.stop();
 
   await launch();
   return {
     address: `127.0.0.1:${port}`,
     port,
     get running() {
-      return child !== null;
+      return daemon.running;
     },
     async stats() {
       const lines = await memcachedCommand(port, 'stats');
@@ -161,7 +138,7 @@ export async function startMemcached(options: MemcachedTestServerOptions = {}): 
     },
     halt,
     async resume() {
-      if (!child) await launch();
+      if (!daemon.running) await launch();
     },
     stop: halt,
   };
